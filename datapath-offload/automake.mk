@@ -1,0 +1,9 @@
+# The providers.  They are linked as objects, never from an archive:
+# defining 'netdev_offload_tc' in an object is what keeps OVS's own
+# provider out of the link (see Documentation/design.rst).
+DATAPATH_OFFLOAD_SOURCES = \
+	datapath-offload/netdev-offload-tc.c \
+	datapath-offload/tc-flow-map.c \
+	datapath-offload/tc-flow-map.h \
+	datapath-offload/tc-policy.c \
+	datapath-offload/tc-policy.h

@@ -1,0 +1,604 @@
+/*
+ * ovs-offload's TC flower provider for the kernel datapath.
+ *
+ * This file is the glue between OVS and the layers below it: it defines
+ * 'netdev_offload_tc', the symbol OVS registers as its "linux_tc" flow API,
+ * so linking this object replaces OVS's own provider (see
+ * Documentation/design.rst).  It translates datapath flows with
+ * flower-translate, installs them through tc-transport, and keeps the ufid
+ * map that the revalidators' get/del/dump calls rely on.
+ */
+
+#include <config.h>
+
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
+#include <string.h>
+
+#include "dpif.h"
+#include "flower-translate.h"
+#include "netdev-offload-provider.h"
+#include "netdev-provider.h"
+#include "netdev.h"
+#include "netlink.h"
+#include "odp-util.h"
+#include "openvswitch/match.h"
+#include "openvswitch/ofpbuf.h"
+#include "openvswitch/vlog.h"
+#include "tc-flow-map.h"
+#include "tc-policy.h"
+#include "tc-transport.h"
+#include "timeval.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(offload_tc);
+
+static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+
+/* One socket for rule changes, serialized by tc_flow_map_mutex so that the
+ * kernel and the ufid map change together. */
+static struct tc_transport *transport OVS_GUARDED_BY(tc_flow_map_mutex);
+
+static int
+get_transport(struct tc_transport **tp) OVS_REQUIRES(tc_flow_map_mutex)
+{
+    int error = 0;
+
+    if (!transport) {
+        error = tc_transport_open(&transport);
+        if (error) {
+            VLOG_ERR_RL(&rl, "cannot open rtnetlink socket: %s",
+                        ovs_strerror(error));
+        }
+    }
+    *tp = transport;
+    return error;
+}
+
+/* Port resolution for flower-translate. */
+struct port_resolver_aux {
+    const char *dpif_type;
+};
+
+static int
+resolve_output(void *aux_, uint32_t port, struct offload_refusal_info *ref)
+{
+    struct port_resolver_aux *aux = aux_;
+    struct netdev *dev = netdev_ports_get(u32_to_odp(port), aux->dpif_type);
+    const char *type;
+    int ifindex;
+
+    if (!dev) {
+        offload_refusal_set(ref, OFFLOAD_REFUSAL_ACTION_OUTPUT_PORT,
+                            "not a datapath port");
+        return 0;
+    }
+    type = netdev_get_type(dev);
+    if (!strcmp(type, "internal")) {
+        offload_refusal_set(ref, OFFLOAD_REFUSAL_ACTION_OUTPUT_INTERNAL,
+                            netdev_get_name(dev));
+        ifindex = 0;
+    } else if (strcmp(type, "system") && strcmp(type, "tap")) {
+        offload_refusal_set(ref, OFFLOAD_REFUSAL_ACTION_OUTPUT_PORT, type);
+        ifindex = 0;
+    } else {
+        ifindex = netdev_get_ifindex(dev);
+        if (ifindex <= 0) {
+            offload_refusal_set(ref, OFFLOAD_REFUSAL_ACTION_OUTPUT_PORT,
+                                netdev_get_name(dev));
+            ifindex = 0;
+        }
+    }
+    netdev_close(dev);
+    return ifindex;
+}
+
+static uint32_t
+resolve_ifindex(void *aux OVS_UNUSED, int ifindex)
+{
+    return odp_to_u32(netdev_ifindex_to_odp_port(ifindex));
+}
+
+static void
+init_resolver(struct flower_port_resolver *resolver,
+              struct port_resolver_aux *aux, const struct netdev *netdev)
+{
+    aux->dpif_type = netdev_get_dpif_type(netdev);
+    resolver->output_ifindex = resolve_output;
+    resolver->ifindex_to_port = resolve_ifindex;
+    resolver->aux = aux;
+}
+
+static void
+log_refusal(const struct netdev *netdev, const ovs_u128 *ufid,
+            const struct offload_refusal_info *refusal)
+{
+    if (!VLOG_DROP_DBG(&rl)) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        char reason[128];
+
+        offload_refusal_format(refusal, reason, sizeof reason);
+        odp_format_ufid(ufid, &s);
+        VLOG_DBG("%s: flow %s stays in the datapath: %s",
+                 netdev_get_name(netdev), ds_cstr(&s), reason);
+        ds_destroy(&s);
+    }
+}
+
+/* Converts kernel counters of 'rule' plus 'base' into OVS stats. */
+static void
+rule_stats(const struct flower_rule *rule, const struct dpif_flow_stats *base,
+           struct dpif_flow_stats *stats)
+{
+    long long int used = 0;
+
+    if (rule->stats.n_packets && rule->stats.has_lastuse) {
+        used = time_msec() - rule->stats.lastuse_ms;
+    }
+    memset(stats, 0, sizeof *stats);
+    stats->n_packets = rule->stats.n_packets;
+    stats->n_bytes = rule->stats.n_bytes;
+    stats->used = used;
+    if (base) {
+        stats->n_packets += base->n_packets;
+        stats->n_bytes += base->n_bytes;
+        stats->used = MAX(stats->used, base->used);
+    }
+}
+
+static void
+rule_attrs(const struct flower_rule *rule, struct dpif_flow_attrs *attrs)
+{
+    /* A rule in TC's software path is offloaded when the user asked for
+     * exactly that (skip_hw); otherwise only when the hardware took it. */
+    attrs->offloaded = rule->in_hw || (rule->flags & TCA_CLS_FLAGS_SKIP_HW);
+    attrs->dp_layer = "tc";
+    attrs->dp_extra_info = rule->in_hw ? "in_hw" : "not_in_hw";
+}
+
+/* Fills 'match' and 'actions' (in 'buf') from a rule read back from the
+ * kernel, for flow_get and flow_dump. */
+static int
+rule_to_flow(const struct flower_rule *rule, struct netdev *netdev,
+             odp_port_t in_port, struct match *match,
+             struct nlattr **actions, struct ofpbuf *buf)
+{
+    struct flower_port_resolver resolver;
+    struct port_resolver_aux aux;
+    size_t offset;
+    int error;
+
+    init_resolver(&resolver, &aux, netdev);
+    flower_rule_to_match(rule, match);
+    match_set_in_port(match, in_port);
+    match_set_recirc_id(match, rule->id.chain);
+
+    ofpbuf_clear(buf);
+    offset = nl_msg_start_nested(buf, OVS_FLOW_ATTR_ACTIONS);
+    error = flower_rule_to_odp_actions(rule, &resolver, buf);
+    nl_msg_end_nested(buf, offset);
+    *actions = ofpbuf_at_assert(buf, offset, sizeof(struct nlattr));
+    return error;
+}
+
+/* Deletes the rule of 'flow' and forgets it, returning its final counters
+ * in 'stats' if non-null. */
+static int
+flow_delete(struct tc_transport *t, struct tc_flow *flow,
+            struct dpif_flow_stats *stats)
+    OVS_REQUIRES(tc_flow_map_mutex)
+{
+    struct flower_rule rule;
+    int error;
+
+    if (stats) {
+        if (!tc_rule_get(t, &flow->id, flow->protocol, &rule)) {
+            rule_stats(&rule, &flow->base, stats);
+        } else {
+            *stats = flow->base;
+        }
+    }
+    error = tc_rule_delete(t, &flow->id, flow->protocol);
+    if (error && error != ENOENT) {
+        VLOG_ERR_RL(&rl, "%s: deleting TC rule prio %u handle %#x: %s",
+                    netdev_get_name(flow->netdev), flow->id.prio,
+                    flow->id.handle, ovs_strerror(error));
+    }
+    tc_flow_remove(flow);
+    return error;
+}
+
+/* Replaces the rule of 'flow' in place with 'rule', so that packets hit
+ * either the old or the new actions and never a gap.  The new rule starts
+ * with fresh counters, so the old ones are kept in the flow's base. */
+static int
+flow_replace(struct tc_transport *t, struct tc_flow *flow,
+             struct flower_rule *rule, struct dpif_flow_stats *stats)
+    OVS_REQUIRES(tc_flow_map_mutex)
+{
+    struct dpif_flow_stats current = flow->base;
+    struct flower_rule old;
+    int error;
+
+    if (!tc_rule_get(t, &flow->id, flow->protocol, &old)) {
+        rule_stats(&old, &flow->base, &current);
+    }
+    rule->id = flow->id;
+    error = tc_rule_install(t, rule, true);
+    if (!error) {
+        flow->base = current;
+    }
+    if (stats) {
+        *stats = current;
+    }
+    return error;
+}
+
+static int
+netdev_tc_flow_put(struct netdev *netdev, struct match *match,
+                   struct nlattr *actions, size_t actions_len,
+                   const ovs_u128 *ufid, struct offload_info *info,
+                   struct dpif_flow_stats *stats)
+{
+    struct offload_refusal_info refusal = { .reason = 0 };
+    struct flower_port_resolver resolver;
+    struct port_resolver_aux aux;
+    struct flower_rule rule;
+    struct tc_transport *t;
+    struct tc_flow *flow;
+    int ifindex = netdev_get_ifindex(netdev);
+    int error;
+
+    if (ifindex <= 0) {
+        return ifindex ? -ifindex : ENODEV;
+    }
+
+    memset(&rule, 0, sizeof rule);
+    init_resolver(&resolver, &aux, netdev);
+    error = flower_translate_match(match, &rule, &refusal);
+    if (!error) {
+        error = flower_translate_actions(actions, actions_len, &resolver,
+                                         &rule, &refusal);
+    }
+    if (error) {
+        log_refusal(netdev, ufid, &refusal);
+        return error;
+    }
+    rule.id.ifindex = ifindex;
+    rule.flags = tc_policy_cls_flags();
+    memcpy(rule.cookie, ufid, sizeof *ufid);
+    rule.has_cookie = true;
+
+    ovs_mutex_lock(&tc_flow_map_mutex);
+    error = get_transport(&t);
+    if (error) {
+        goto out;
+    }
+    flow = tc_flow_find(ufid);
+    if (flow && flow->netdev == netdev && flow->protocol == rule.protocol
+        && flow->id.prio == tc_prio_for_mask(rule.protocol, &rule.mask)) {
+        error = flow_replace(t, flow, &rule, stats);
+        goto out;
+    }
+    if (flow) {
+        /* The same ufid moved (a port was re-added): start over. */
+        info->tc_modify_flow_deleted = !flow_delete(t, flow, NULL);
+    }
+
+    rule.id.prio = tc_prio_for_mask(rule.protocol, &rule.mask);
+    if (!rule.id.prio) {
+        error = ENOSPC;
+        goto out;
+    }
+    error = tc_rule_install(t, &rule, false);
+    if (error) {
+        VLOG_DBG_RL(&rl, "%s: kernel refused flower rule: %s%s%s",
+                    netdev_get_name(netdev), ovs_strerror(error),
+                    *tc_transport_last_error(t) ? ": " : "",
+                    tc_transport_last_error(t));
+        goto out;
+    }
+    tc_flow_add(ufid, netdev, &rule.id, rule.protocol);
+    if (stats) {
+        memset(stats, 0, sizeof *stats);
+    }
+
+out:
+    ovs_mutex_unlock(&tc_flow_map_mutex);
+    return error;
+}
+
+static int
+netdev_tc_flow_get(struct netdev *netdev, struct match *match,
+                   struct nlattr **actions, const ovs_u128 *ufid,
+                   struct dpif_flow_stats *stats,
+                   struct dpif_flow_attrs *attrs, struct ofpbuf *buf)
+{
+    struct flower_rule rule;
+    struct dpif_flow_stats base;
+    struct tc_transport *t;
+    struct tc_flow *flow;
+    odp_port_t in_port;
+    int error;
+
+    ovs_mutex_lock(&tc_flow_map_mutex);
+    flow = tc_flow_find(ufid);
+    if (!flow || flow->netdev != netdev) {
+        ovs_mutex_unlock(&tc_flow_map_mutex);
+        return ENOENT;
+    }
+    base = flow->base;
+    error = get_transport(&t);
+    if (!error) {
+        error = tc_rule_get(t, &flow->id, flow->protocol, &rule);
+    }
+    ovs_mutex_unlock(&tc_flow_map_mutex);
+    if (error) {
+        return error;
+    }
+
+    in_port = netdev_ifindex_to_odp_port(rule.id.ifindex);
+    error = rule_to_flow(&rule, netdev, in_port, match, actions, buf);
+    rule_stats(&rule, &base, stats);
+    rule_attrs(&rule, attrs);
+    return error;
+}
+
+static int
+netdev_tc_flow_del(struct netdev *netdev, const ovs_u128 *ufid,
+                   struct dpif_flow_stats *stats)
+{
+    struct tc_transport *t;
+    struct tc_flow *flow;
+    int error;
+
+    ovs_mutex_lock(&tc_flow_map_mutex);
+    flow = tc_flow_find(ufid);
+    if (!flow || flow->netdev != netdev) {
+        error = ENOENT;
+    } else {
+        error = get_transport(&t);
+        if (!error) {
+            error = flow_delete(t, flow, stats);
+        }
+    }
+    ovs_mutex_unlock(&tc_flow_map_mutex);
+    return error;
+}
+
+static int
+netdev_tc_flow_get_n_flows(struct netdev *netdev, uint64_t *n_flows)
+{
+    ovs_mutex_lock(&tc_flow_map_mutex);
+    *n_flows = tc_flow_count(netdev);
+    ovs_mutex_unlock(&tc_flow_map_mutex);
+    return 0;
+}
+
+/* A rule of ours carries a ufid-sized cookie; rules that other tools put on
+ * the same hook do not, and are left alone. */
+static bool
+rule_is_ours(const struct flower_rule *rule)
+{
+    return rule->has_cookie && rule->id.chain == 0;
+}
+
+struct rule_array {
+    struct flower_rule *rules;
+    size_t n, allocated;
+};
+
+static int
+collect_rule(const struct flower_rule *rule, void *array_)
+{
+    struct rule_array *array = array_;
+
+    if (rule_is_ours(rule)) {
+        if (array->n >= array->allocated) {
+            array->rules = x2nrealloc(array->rules, &array->allocated,
+                                      sizeof *array->rules);
+        }
+        array->rules[array->n++] = *rule;
+    }
+    return 0;
+}
+
+/* Deletes every rule of ours on 'ifindex' that is not in the ufid map:
+ * leftovers of an earlier ovs-vswitchd, or of flows already forgotten. */
+static int
+sweep_stale_rules(struct tc_transport *t, int ifindex)
+    OVS_REQUIRES(tc_flow_map_mutex)
+{
+    struct rule_array array = { .rules = NULL };
+    int error = tc_rule_dump(t, ifindex, collect_rule, &array);
+
+    for (size_t i = 0; !error && i < array.n; i++) {
+        const struct flower_rule *rule = &array.rules[i];
+        ovs_u128 ufid;
+
+        memcpy(&ufid, rule->cookie, sizeof ufid);
+        if (!tc_flow_find(&ufid)) {
+            int err = tc_rule_delete(t, &rule->id, rule->protocol);
+
+            if (err && err != ENOENT) {
+                error = err;
+            }
+        }
+    }
+    free(array.rules);
+    return error;
+}
+
+static int
+netdev_tc_flow_flush(struct netdev *netdev)
+{
+    int ifindex = netdev_get_ifindex(netdev);
+    struct tc_transport *t;
+    struct tc_flow **flows;
+    size_t n;
+    int error;
+
+    ovs_mutex_lock(&tc_flow_map_mutex);
+    error = get_transport(&t);
+    if (!error) {
+        n = tc_flow_collect(netdev, &flows);
+        for (size_t i = 0; i < n; i++) {
+            flow_delete(t, flows[i], NULL);
+        }
+        free(flows);
+        if (ifindex > 0) {
+            error = sweep_stale_rules(t, ifindex);
+        }
+    }
+    ovs_mutex_unlock(&tc_flow_map_mutex);
+    return error;
+}
+
+/* A dump reads every rule of ours on the port at creation; flows are then
+ * handed out one at a time. */
+struct tc_flow_dump {
+    struct netdev_flow_dump up;
+    struct rule_array array;
+    size_t next;
+};
+
+static int
+netdev_tc_flow_dump_create(struct netdev *netdev,
+                           struct netdev_flow_dump **dump_, bool terse)
+{
+    struct tc_flow_dump *dump = xzalloc(sizeof *dump);
+    int ifindex = netdev_get_ifindex(netdev);
+    struct tc_transport *t;
+    int error;
+
+    dump->up.netdev = netdev_ref(netdev);
+    dump->up.terse = terse;
+    error = ifindex > 0 ? tc_transport_open(&t) : ENODEV;
+    if (!error) {
+        error = tc_rule_dump(t, ifindex, collect_rule, &dump->array);
+        tc_transport_close(t);
+    }
+    if (error) {
+        VLOG_ERR_RL(&rl, "%s: dumping TC rules: %s",
+                    netdev_get_name(netdev), ovs_strerror(error));
+    }
+    *dump_ = &dump->up;
+    return 0;
+}
+
+static int
+netdev_tc_flow_dump_destroy(struct netdev_flow_dump *dump_)
+{
+    struct tc_flow_dump *dump = CONTAINER_OF(dump_, struct tc_flow_dump, up);
+
+    netdev_close(dump->up.netdev);
+    free(dump->array.rules);
+    free(dump);
+    return 0;
+}
+
+static bool
+netdev_tc_flow_dump_next(struct netdev_flow_dump *dump_, struct match *match,
+                         struct nlattr **actions,
+                         struct dpif_flow_stats *stats,
+                         struct dpif_flow_attrs *attrs, ovs_u128 *ufid,
+                         struct ofpbuf *rbuffer OVS_UNUSED,
+                         struct ofpbuf *wbuffer)
+{
+    struct tc_flow_dump *dump = CONTAINER_OF(dump_, struct tc_flow_dump, up);
+
+    while (dump->next < dump->array.n) {
+        const struct flower_rule *rule = &dump->array.rules[dump->next++];
+        struct dpif_flow_stats base;
+        struct tc_flow *flow;
+
+        memcpy(ufid, rule->cookie, sizeof *ufid);
+        ovs_mutex_lock(&tc_flow_map_mutex);
+        flow = tc_flow_find(ufid);
+        memset(&base, 0, sizeof base);
+        if (flow) {
+            base = flow->base;
+        }
+        ovs_mutex_unlock(&tc_flow_map_mutex);
+
+        if (dump->up.terse) {
+            match_init_catchall(match);
+        } else if (rule_to_flow(rule, dump->up.netdev, dump->up.port, match,
+                                actions, wbuffer)) {
+            continue;
+        }
+        rule_stats(rule, &base, stats);
+        rule_attrs(rule, attrs);
+        return true;
+    }
+    return false;
+}
+
+/* Takes the ports of the kernel datapath whose devices TC can filter on:
+ * everything else (other datapaths, tunnel vports) is not ours, so that
+ * OVS offers it to another provider. */
+static int
+netdev_tc_init_flow_api(struct netdev *netdev)
+{
+    const char *type = netdev_get_type(netdev);
+    struct tc_transport *t;
+    int ifindex;
+    int error;
+
+    if (strcmp(netdev_get_dpif_type(netdev), "system")
+        || (strcmp(type, "system") && strcmp(type, "internal")
+            && strcmp(type, "tap"))) {
+        VLOG_DBG("%s: not a kernel datapath device (%s), not ours",
+                 netdev_get_name(netdev), type);
+        return EOPNOTSUPP;
+    }
+    ifindex = netdev_get_ifindex(netdev);
+    if (ifindex <= 0) {
+        VLOG_DBG("%s: no ifindex, TC offload unavailable",
+                 netdev_get_name(netdev));
+        return EOPNOTSUPP;
+    }
+
+    tc_policy_refresh();
+    ovs_mutex_lock(&tc_flow_map_mutex);
+    error = get_transport(&t);
+    if (!error) {
+        error = tc_ingress_qdisc_add(t, ifindex);
+        if (error) {
+            VLOG_INFO("%s: cannot add ingress qdisc: %s%s%s",
+                      netdev_get_name(netdev), ovs_strerror(error),
+                      *tc_transport_last_error(t) ? ": " : "",
+                      tc_transport_last_error(t));
+        } else {
+            error = sweep_stale_rules(t, ifindex);
+        }
+    }
+    ovs_mutex_unlock(&tc_flow_map_mutex);
+    if (error) {
+        return EOPNOTSUPP;
+    }
+    VLOG_INFO("%s: TC flower offload by ovs-offload (policy %s)",
+              netdev_get_name(netdev), tc_policy_name());
+    return 0;
+}
+
+static void
+netdev_tc_uninit_flow_api(struct netdev *netdev)
+{
+    netdev_tc_flow_flush(netdev);
+}
+
+const struct netdev_flow_api netdev_offload_tc = {
+   .type = "linux_tc",
+   .flow_flush = netdev_tc_flow_flush,
+   .flow_dump_create = netdev_tc_flow_dump_create,
+   .flow_dump_next = netdev_tc_flow_dump_next,
+   .flow_dump_destroy = netdev_tc_flow_dump_destroy,
+   .flow_put = netdev_tc_flow_put,
+   .flow_get = netdev_tc_flow_get,
+   .flow_del = netdev_tc_flow_del,
+   .flow_get_n_flows = netdev_tc_flow_get_n_flows,
+   .init_flow_api = netdev_tc_init_flow_api,
+   .uninit_flow_api = netdev_tc_uninit_flow_api,
+};

@@ -1,0 +1,44 @@
+/*
+ * Which datapath flow (ufid) is which TC rule, and which TC priority each
+ * distinct flower mask uses.
+ *
+ * The ufid map is what lets flow_get/flow_del find a rule without a dump,
+ * and keeps the counters of rules that were replaced, so that the stats a
+ * revalidator sees never go backwards.  Callers hold tc_flow_map_mutex.
+ */
+#ifndef TC_FLOW_MAP_H
+#define TC_FLOW_MAP_H 1
+
+#include "dpif.h"
+#include "flower-rule.h"
+#include "openvswitch/hmap.h"
+#include "openvswitch/thread.h"
+#include "openvswitch/types.h"
+
+struct netdev;
+
+struct tc_flow {
+    struct hmap_node node;      /* In the ufid map, by ufid hash. */
+    ovs_u128 ufid;
+    struct netdev *netdev;      /* Ingress port; holds a reference. */
+    struct flower_id id;
+    uint16_t protocol;          /* Filter protocol, network byte order. */
+    struct dpif_flow_stats base;  /* Counters of rules this one replaced. */
+};
+
+extern struct ovs_mutex tc_flow_map_mutex;
+
+struct tc_flow *tc_flow_find(const ovs_u128 *ufid)
+    OVS_REQUIRES(tc_flow_map_mutex);
+struct tc_flow *tc_flow_add(const ovs_u128 *ufid, struct netdev *,
+                            const struct flower_id *, uint16_t protocol)
+    OVS_REQUIRES(tc_flow_map_mutex);
+void tc_flow_remove(struct tc_flow *) OVS_REQUIRES(tc_flow_map_mutex);
+size_t tc_flow_count(const struct netdev *) OVS_REQUIRES(tc_flow_map_mutex);
+size_t tc_flow_collect(const struct netdev *, struct tc_flow ***)
+    OVS_REQUIRES(tc_flow_map_mutex);
+
+uint16_t tc_prio_for_mask(uint16_t protocol, const struct flower_key *mask)
+    OVS_REQUIRES(tc_flow_map_mutex);
+
+#endif /* tc-flow-map.h */

@@ -1,0 +1,98 @@
+/*
+ * A TC flower rule as ovs-offload models it.
+ *
+ * This is the meeting point of the layers: translation (megaflow -> rule)
+ * produces it, the codec (rule <-> netlink message) consumes and produces
+ * it, and the transport sends it.  It carries no Open vSwitch types, so the
+ * codec and transport can be built, tested and reused without OVS.
+ *
+ * All multi-byte packet fields are in network byte order, exactly as the
+ * kernel's TCA_FLOWER_KEY_* attributes carry them.  A field is matched when
+ * its mask is non-zero.
+ */
+#ifndef FLOWER_RULE_H
+#define FLOWER_RULE_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <netinet/in.h>
+
+#define FLOWER_MAX_ACTIONS 16   /* Kernel limit TCA_ACT_MAX_PRIO is 32. */
+#define FLOWER_COOKIE_LEN 16    /* TC_COOKIE_MAX_SIZE; holds the OVS ufid. */
+
+/* Packet fields a flower rule can match on (key and mask share it). */
+struct flower_key {
+    uint8_t eth_dst[6];
+    uint8_t eth_src[6];
+    uint16_t eth_type;          /* After VLAN tags (TCA_FLOWER_KEY_ETH_TYPE). */
+
+    uint16_t vlan_id;           /* Host byte order, 12 bits. */
+    uint8_t vlan_prio;          /* 3 bits. */
+    uint16_t vlan_eth_type;     /* Encapsulated type of a VLAN frame. */
+
+    uint8_t ip_proto;
+    uint8_t ip_tos;
+    uint8_t ip_ttl;
+    uint32_t ip_flags;          /* TCA_FLOWER_KEY_FLAGS_* (fragments). */
+
+    uint32_t ipv4_src;
+    uint32_t ipv4_dst;
+    struct in6_addr ipv6_src;
+    struct in6_addr ipv6_dst;
+
+    uint16_t tp_src;            /* TCP, UDP or SCTP ports. */
+    uint16_t tp_dst;
+    uint8_t icmp_type;          /* ICMPv4 or ICMPv6. */
+    uint8_t icmp_code;
+};
+
+enum flower_action_type {
+    FLOWER_ACT_DROP,            /* gact shot. */
+    FLOWER_ACT_REDIRECT,        /* mirred egress redirect. */
+    FLOWER_ACT_MIRROR,          /* mirred egress mirror. */
+};
+
+struct flower_action {
+    enum flower_action_type type;
+    uint32_t ifindex;           /* REDIRECT, MIRROR. */
+};
+
+/* Counters the kernel keeps for a rule (read back, never written). */
+struct flower_stats {
+    uint64_t n_packets;
+    uint64_t n_bytes;
+    uint64_t lastuse_ms;        /* Milliseconds since last hit. */
+    bool has_lastuse;
+};
+
+/* Where a rule lives in the kernel and how to find it again. */
+struct flower_id {
+    uint32_t ifindex;           /* Ingress device. */
+    uint32_t chain;
+    uint16_t prio;
+    uint32_t handle;
+};
+
+struct flower_rule {
+    struct flower_id id;
+    uint16_t protocol;          /* Filter protocol (ETH_P_*), network order. */
+
+    struct flower_key key;
+    struct flower_key mask;
+
+    uint32_t flags;             /* TCA_CLS_FLAGS_SKIP_HW / SKIP_SW. */
+    bool in_hw;                 /* Decoded: kernel reports in_hw. */
+    uint32_t in_hw_count;
+
+    struct flower_action actions[FLOWER_MAX_ACTIONS];
+    int n_actions;
+
+    /* Opaque cookie on the last action, so a dumped rule can be mapped back
+     * to its datapath flow (OVS does the same with its ufid). */
+    uint8_t cookie[FLOWER_COOKIE_LEN];
+    bool has_cookie;
+
+    struct flower_stats stats;
+};
+
+#endif /* flower-rule.h */

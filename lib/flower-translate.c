@@ -1,0 +1,473 @@
+/*
+ * Megaflow <-> flower rule translation (see flower-translate.h).
+ *
+ * The match side works on a copy of the megaflow's mask: every field that
+ * is expressed in the rule is cleared from the copy, and whatever is left
+ * at the end is a field flower cannot express, so the flow is refused and
+ * the first such field is named.  Adding a field is therefore local: set it
+ * in the rule, clear it from the copy.
+ */
+
+#include <config.h>
+#include "flower-translate.h"
+
+#include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/pkt_cls.h>
+#include <string.h>
+
+#include "flow.h"
+#include "netlink.h"
+#include "odp-util.h"
+#include "openvswitch/dynamic-string.h"
+#include "odp-netlink.h"
+#include "openvswitch/match.h"
+#include "openvswitch/meta-flow.h"
+#include "openvswitch/ofpbuf.h"
+#include "packets.h"
+#include "util.h"
+
+static int
+refuse(struct offload_refusal_info *refusal, enum offload_refusal reason,
+       const char *detail)
+{
+    offload_refusal_set(refusal, reason, detail);
+    return EOPNOTSUPP;
+}
+
+/* Names the first field still set in 'mask', for a refusal message. */
+static const char *
+leftover_field_name(const struct flow *mask)
+{
+    struct flow_wildcards wc;
+
+    wc.masks = *mask;
+    for (int id = 0; id < MFF_N_IDS; id++) {
+        const struct mf_field *mf = mf_from_id(id);
+
+        if (!mf_is_all_wild(mf, &wc)) {
+            return mf->name;
+        }
+    }
+    return "unknown";
+}
+
+/* Translates the VLAN part of the match: one tag at most, its VID and PCP
+ * each either exact or wildcarded.  A mask that only says "no tag" is left
+ * implicit: the filter protocol then is the untagged ethertype, which a
+ * tagged frame never carries. */
+static int
+translate_vlan(const struct flow *key, struct flow *mask,
+               struct flower_rule *rule, struct offload_refusal_info *refusal)
+{
+    ovs_be16 tci_mask = mask->vlans[0].tci;
+    bool tagged = (tci_mask & htons(VLAN_CFI))
+                  && (key->vlans[0].tci & htons(VLAN_CFI));
+
+    if (mask->vlans[1].tci || mask->vlans[1].tpid) {
+        if (!(mask->vlans[1].tci == htons(0xffff) && !key->vlans[1].tci)
+            && !(mask->vlans[1].tci == htons(VLAN_VID_MASK | VLAN_CFI)
+                 && !key->vlans[1].tci)) {
+            return refuse(refusal, OFFLOAD_REFUSAL_MATCH_VLAN_DOUBLE,
+                          "vlan_tci2");
+        }
+    }
+
+    if (tagged) {
+        ovs_be16 vid_mask = tci_mask & htons(VLAN_VID_MASK);
+        ovs_be16 pcp_mask = tci_mask & htons(VLAN_PCP_MASK);
+
+        if ((vid_mask && vid_mask != htons(VLAN_VID_MASK))
+            || (pcp_mask && pcp_mask != htons(VLAN_PCP_MASK))) {
+            return refuse(refusal, OFFLOAD_REFUSAL_MATCH_VLAN_MASK,
+                          "vlan_tci");
+        }
+        if (!rule->mask.eth_type) {
+            /* The inner type is wildcarded; flower always needs one. */
+            return refuse(refusal, OFFLOAD_REFUSAL_MATCH_FIELD, "eth_type");
+        }
+        rule->key.vlan_eth_type = rule->key.eth_type;
+        rule->mask.vlan_eth_type = OVS_BE16_MAX;
+        rule->key.eth_type = (mask->vlans[0].tpid
+                              && eth_type_vlan(key->vlans[0].tpid)
+                              ? key->vlans[0].tpid : htons(ETH_TYPE_VLAN));
+        if (vid_mask) {
+            rule->key.vlan_id = vlan_tci_to_vid(key->vlans[0].tci);
+            rule->mask.vlan_id = VLAN_VID_MASK;
+        }
+        if (pcp_mask) {
+            rule->key.vlan_prio = vlan_tci_to_pcp(key->vlans[0].tci);
+            rule->mask.vlan_prio = VLAN_PCP_MASK >> VLAN_PCP_SHIFT;
+        }
+    } else if (tci_mask && key->vlans[0].tci) {
+        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_VLAN_MASK, "vlan_tci");
+    } else if (tci_mask && !rule->mask.eth_type) {
+        /* "No tag, any ethertype" cannot be said with a filter protocol. */
+        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_FIELD, "eth_type");
+    }
+    memset(mask->vlans, 0, sizeof mask->vlans);
+    return 0;
+}
+
+/* Translates fragment flags, ToS, TTL, addresses and L4 fields. */
+static int
+translate_ip(const struct flow *key, struct flow *mask,
+             struct flower_rule *rule, struct offload_refusal_info *refusal)
+{
+    struct flower_key *k = &rule->key, *m = &rule->mask;
+
+    if (key->dl_type == htons(ETH_TYPE_IPV6)
+        && mask->nw_frag & FLOW_NW_FRAG_ANY
+        && key->nw_frag & FLOW_NW_FRAG_ANY) {
+        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_IPV6_FRAG, "nw_frag");
+    }
+
+    k->ip_proto = key->nw_proto;
+    m->ip_proto = mask->nw_proto;
+    k->ip_tos = key->nw_tos;
+    m->ip_tos = mask->nw_tos;
+    k->ip_ttl = key->nw_ttl;
+    m->ip_ttl = mask->nw_ttl;
+    if (m->ip_proto && m->ip_proto != UINT8_MAX) {
+        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_FIELD, "nw_proto");
+    }
+    mask->nw_proto = mask->nw_tos = mask->nw_ttl = 0;
+
+    if (mask->nw_frag & FLOW_NW_FRAG_ANY) {
+        m->ip_flags |= TCA_FLOWER_KEY_FLAGS_IS_FRAGMENT;
+        if (key->nw_frag & FLOW_NW_FRAG_ANY) {
+            k->ip_flags |= TCA_FLOWER_KEY_FLAGS_IS_FRAGMENT;
+            if (mask->nw_frag & FLOW_NW_FRAG_LATER) {
+                m->ip_flags |= TCA_FLOWER_KEY_FLAGS_FRAG_IS_FIRST;
+                if (!(key->nw_frag & FLOW_NW_FRAG_LATER)) {
+                    k->ip_flags |= TCA_FLOWER_KEY_FLAGS_FRAG_IS_FIRST;
+                }
+            }
+        }
+        /* "Not a fragment" implies "not a later fragment". */
+        mask->nw_frag = 0;
+    }
+
+    if (key->dl_type == htons(ETH_TYPE_IP)) {
+        k->ipv4_src = key->nw_src;
+        m->ipv4_src = mask->nw_src;
+        k->ipv4_dst = key->nw_dst;
+        m->ipv4_dst = mask->nw_dst;
+        mask->nw_src = mask->nw_dst = 0;
+    } else {
+        k->ipv6_src = key->ipv6_src;
+        m->ipv6_src = mask->ipv6_src;
+        k->ipv6_dst = key->ipv6_dst;
+        m->ipv6_dst = mask->ipv6_dst;
+        memset(&mask->ipv6_src, 0, sizeof mask->ipv6_src);
+        memset(&mask->ipv6_dst, 0, sizeof mask->ipv6_dst);
+    }
+
+    if (!m->ip_proto) {
+        return 0;
+    }
+    switch (key->nw_proto) {
+    case IPPROTO_TCP:
+        if (mask->tcp_flags) {
+            return refuse(refusal, OFFLOAD_REFUSAL_MATCH_TCP_FLAGS,
+                          "tcp_flags");
+        }
+        /* Fall through. */
+    case IPPROTO_UDP:
+    case IPPROTO_SCTP:
+        k->tp_src = key->tp_src;
+        m->tp_src = mask->tp_src;
+        k->tp_dst = key->tp_dst;
+        m->tp_dst = mask->tp_dst;
+        mask->tp_src = mask->tp_dst = 0;
+        break;
+    case IPPROTO_ICMP:
+    case IPPROTO_ICMPV6:
+        if ((key->nw_proto == IPPROTO_ICMP)
+            != (key->dl_type == htons(ETH_TYPE_IP))) {
+            break;      /* ICMP in IPv6 or ICMPv6 in IPv4: leftover. */
+        }
+        /* OVS keeps ICMP type in tp_src and code in tp_dst. */
+        if ((mask->tp_src & htons(0xff00)) || (mask->tp_dst & htons(0xff00))) {
+            break;
+        }
+        k->icmp_type = ntohs(key->tp_src);
+        m->icmp_type = ntohs(mask->tp_src);
+        k->icmp_code = ntohs(key->tp_dst);
+        m->icmp_code = ntohs(mask->tp_dst);
+        mask->tp_src = mask->tp_dst = 0;
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* Translates 'match' into the key, mask and protocol of 'rule'.  The
+ * in_port and recirc_id are consumed here, but placing the rule on the right
+ * device is the caller's job.  Returns 0 or EOPNOTSUPP with 'refusal'. */
+int
+flower_translate_match(const struct match *match, struct flower_rule *rule,
+                       struct offload_refusal_info *refusal)
+{
+    const struct flow *key = &match->flow;
+    struct flow mask = match->wc.masks;
+    int error;
+
+    if (mask.recirc_id && key->recirc_id) {
+        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_RECIRC_ID, "recirc_id");
+    }
+    mask.recirc_id = 0;
+    mask.in_port.odp_port = 0;
+
+    if (flow_tnl_dst_is_set(&key->tunnel)
+        || flow_tnl_src_is_set(&key->tunnel)) {
+        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_TUNNEL, "tunnel");
+    }
+    /* Not a tunnel flow: bits left in the tunnel mask are artifacts of
+     * translation, not a match. */
+    memset(&mask.tunnel, 0, sizeof mask.tunnel);
+
+    if (mask.packet_type && key->packet_type != htonl(PT_ETH)) {
+        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_NOT_ETHERNET,
+                      "packet_type");
+    }
+    mask.packet_type = 0;
+
+    /* The datapath always matches an unset skb mark exactly. */
+    if (mask.pkt_mark == UINT32_MAX && !key->pkt_mark) {
+        mask.pkt_mark = 0;
+    }
+
+    if (mask.ct_state || mask.ct_zone || mask.ct_mark
+        || !ovs_u128_is_zero(mask.ct_label) || mask.ct_nw_proto
+        || mask.ct_nw_src || mask.ct_nw_dst || mask.ct_tp_src
+        || mask.ct_tp_dst || ipv6_addr_is_set(&mask.ct_ipv6_src)
+        || ipv6_addr_is_set(&mask.ct_ipv6_dst)) {
+        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_CT,
+                      leftover_field_name(&mask));
+    }
+    if (mask.mpls_lse[0]) {
+        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_MPLS, "mpls_lse");
+    }
+
+    memcpy(rule->key.eth_dst, key->dl_dst.ea, ETH_ADDR_LEN);
+    memcpy(rule->mask.eth_dst, mask.dl_dst.ea, ETH_ADDR_LEN);
+    memcpy(rule->key.eth_src, key->dl_src.ea, ETH_ADDR_LEN);
+    memcpy(rule->mask.eth_src, mask.dl_src.ea, ETH_ADDR_LEN);
+    memset(&mask.dl_dst, 0, sizeof mask.dl_dst);
+    memset(&mask.dl_src, 0, sizeof mask.dl_src);
+
+    if (mask.dl_type && mask.dl_type != OVS_BE16_MAX) {
+        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_FIELD, "eth_type");
+    }
+    rule->key.eth_type = mask.dl_type ? key->dl_type : 0;
+    rule->mask.eth_type = mask.dl_type;
+    mask.dl_type = 0;
+
+    error = translate_vlan(key, &mask, rule, refusal);
+    if (error) {
+        return error;
+    }
+    rule->protocol = rule->mask.eth_type ? rule->key.eth_type
+                                         : htons(ETH_P_ALL);
+
+    if (rule->mask.eth_type && is_ip_any(key)) {
+        error = translate_ip(key, &mask, rule, refusal);
+        if (error) {
+            return error;
+        }
+    } else if (key->dl_type == htons(ETH_TYPE_ARP)
+               && (mask.nw_src || mask.nw_dst || mask.nw_proto
+                   || !eth_addr_is_zero(mask.arp_sha)
+                   || !eth_addr_is_zero(mask.arp_tha))) {
+        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_ARP,
+                      leftover_field_name(&mask));
+    }
+
+    if (!is_all_zeros(&mask, sizeof mask)) {
+        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_FIELD,
+                      leftover_field_name(&mask));
+    }
+    return 0;
+}
+
+/* Writes the name of ODP action 'nla' (as ovs-dpctl prints it, without
+ * arguments) into 'name'. */
+static void
+action_name(const struct nlattr *nla, char *name, size_t size)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    format_odp_actions(&s, nla, nla->nla_len, NULL);
+    snprintf(name, size, "%.*s", (int) strcspn(ds_cstr(&s), "(:,"),
+             ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static int
+add_action(struct flower_rule *rule, enum flower_action_type type,
+           uint32_t ifindex, struct offload_refusal_info *refusal)
+{
+    if (rule->n_actions >= FLOWER_MAX_ACTIONS) {
+        return refuse(refusal, OFFLOAD_REFUSAL_ACTION_TOO_MANY, NULL);
+    }
+    rule->actions[rule->n_actions].type = type;
+    rule->actions[rule->n_actions].ifindex = ifindex;
+    rule->n_actions++;
+    return 0;
+}
+
+/* Translates ODP 'actions' into rule actions: every output but the last
+ * becomes a mirror, the last one a redirect; no output at all is a drop.
+ * Returns 0 or EOPNOTSUPP with 'refusal'. */
+int
+flower_translate_actions(const struct nlattr *actions, size_t actions_len,
+                         const struct flower_port_resolver *resolver,
+                         struct flower_rule *rule,
+                         struct offload_refusal_info *refusal)
+{
+    const struct nlattr *nla;
+    size_t left;
+    int error;
+
+    rule->n_actions = 0;
+    NL_ATTR_FOR_EACH (nla, left, actions, actions_len) {
+        int type = nl_attr_type(nla);
+        int ifindex;
+
+        if (type != OVS_ACTION_ATTR_OUTPUT) {
+            action_name(nla, refusal->detail, sizeof refusal->detail);
+            refusal->reason = OFFLOAD_REFUSAL_ACTION_UNSUPPORTED;
+            return EOPNOTSUPP;
+        }
+        if (nl_attr_get_size(nla) != sizeof(uint32_t)) {
+            return refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED,
+                          "output");
+        }
+        ifindex = resolver->output_ifindex(resolver->aux,
+                                           nl_attr_get_u32(nla), refusal);
+        if (ifindex <= 0) {
+            return EOPNOTSUPP;
+        }
+        error = add_action(rule, FLOWER_ACT_MIRROR, ifindex, refusal);
+        if (error) {
+            return error;
+        }
+    }
+    if (left) {
+        return refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED, NULL);
+    }
+
+    if (rule->n_actions) {
+        rule->actions[rule->n_actions - 1].type = FLOWER_ACT_REDIRECT;
+        return 0;
+    }
+    return add_action(rule, FLOWER_ACT_DROP, 0, refusal);
+}
+
+/* Builds the megaflow match that 'rule' implements, as the datapath would
+ * show it.  The caller sets in_port and recirc_id. */
+void
+flower_rule_to_match(const struct flower_rule *rule, struct match *match)
+{
+    const struct flower_key *k = &rule->key, *m = &rule->mask;
+    struct eth_addr key_mac, mask_mac;
+    ovs_be16 dl_type = k->eth_type;
+
+    match_init_catchall(match);
+    memcpy(key_mac.ea, k->eth_src, ETH_ADDR_LEN);
+    memcpy(mask_mac.ea, m->eth_src, ETH_ADDR_LEN);
+    match_set_dl_src_masked(match, key_mac, mask_mac);
+    memcpy(key_mac.ea, k->eth_dst, ETH_ADDR_LEN);
+    memcpy(mask_mac.ea, m->eth_dst, ETH_ADDR_LEN);
+    match_set_dl_dst_masked(match, key_mac, mask_mac);
+
+    if (m->eth_type && eth_type_vlan(k->eth_type)) {
+        match->flow.vlans[0].tpid = k->eth_type;
+        match->wc.masks.vlans[0].tpid = OVS_BE16_MAX;
+        match->flow.vlans[0].tci = htons(VLAN_CFI);
+        match->wc.masks.vlans[0].tci = htons(VLAN_CFI);
+        if (m->vlan_id) {
+            match_set_dl_vlan(match, htons(k->vlan_id), 0);
+        }
+        if (m->vlan_prio) {
+            match_set_dl_vlan_pcp(match, k->vlan_prio, 0);
+        }
+        dl_type = k->vlan_eth_type;
+    }
+    if (m->eth_type) {
+        match_set_dl_type(match, dl_type);
+    }
+    if (!m->eth_type || !is_ip_any(&match->flow)) {
+        return;
+    }
+
+    if (m->ip_proto) {
+        match_set_nw_proto(match, k->ip_proto);
+    }
+    match_set_nw_tos_masked(match, k->ip_tos, m->ip_tos);
+    match_set_nw_ttl_masked(match, k->ip_ttl, m->ip_ttl);
+    if (m->ip_flags & TCA_FLOWER_KEY_FLAGS_IS_FRAGMENT) {
+        uint8_t frag = 0, frag_mask = FLOW_NW_FRAG_ANY;
+
+        if (k->ip_flags & TCA_FLOWER_KEY_FLAGS_IS_FRAGMENT) {
+            frag |= FLOW_NW_FRAG_ANY;
+        }
+        if (m->ip_flags & TCA_FLOWER_KEY_FLAGS_FRAG_IS_FIRST) {
+            frag_mask |= FLOW_NW_FRAG_LATER;
+            if (!(k->ip_flags & TCA_FLOWER_KEY_FLAGS_FRAG_IS_FIRST)) {
+                frag |= FLOW_NW_FRAG_LATER;
+            }
+        }
+        match_set_nw_frag_masked(match, frag, frag_mask);
+    }
+    if (dl_type == htons(ETH_TYPE_IP)) {
+        match_set_nw_src_masked(match, k->ipv4_src, m->ipv4_src);
+        match_set_nw_dst_masked(match, k->ipv4_dst, m->ipv4_dst);
+    } else {
+        match_set_ipv6_src_masked(match, &k->ipv6_src, &m->ipv6_src);
+        match_set_ipv6_dst_masked(match, &k->ipv6_dst, &m->ipv6_dst);
+    }
+
+    if (!m->ip_proto) {
+        return;
+    }
+    if (k->ip_proto == IPPROTO_TCP || k->ip_proto == IPPROTO_UDP
+        || k->ip_proto == IPPROTO_SCTP) {
+        match_set_tp_src_masked(match, k->tp_src, m->tp_src);
+        match_set_tp_dst_masked(match, k->tp_dst, m->tp_dst);
+    } else if (k->ip_proto == IPPROTO_ICMP || k->ip_proto == IPPROTO_ICMPV6) {
+        match_set_tp_src_masked(match, htons(k->icmp_type),
+                                htons(m->icmp_type));
+        match_set_tp_dst_masked(match, htons(k->icmp_code),
+                                htons(m->icmp_code));
+    }
+}
+
+/* Appends the ODP actions that 'rule' performs to 'buf'.  Returns 0, or
+ * ENOENT if it outputs to a device that is not a datapath port. */
+int
+flower_rule_to_odp_actions(const struct flower_rule *rule,
+                           const struct flower_port_resolver *resolver,
+                           struct ofpbuf *buf)
+{
+    for (int i = 0; i < rule->n_actions; i++) {
+        const struct flower_action *action = &rule->actions[i];
+        uint32_t port;
+
+        switch (action->type) {
+        case FLOWER_ACT_DROP:
+            break;
+        case FLOWER_ACT_REDIRECT:
+        case FLOWER_ACT_MIRROR:
+            port = resolver->ifindex_to_port(resolver->aux, action->ifindex);
+            if (port == UINT32_MAX) {
+                return ENOENT;
+            }
+            nl_msg_put_u32(buf, OVS_ACTION_ATTR_OUTPUT, port);
+            break;
+        }
+    }
+    return 0;
+}

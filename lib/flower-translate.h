@@ -1,0 +1,48 @@
+/*
+ * Translation between OVS datapath flows (megaflows) and flower rules.
+ *
+ * Pure: no I/O and no logging.  The only knowledge of the outside world it
+ * needs, which datapath port is which Linux device, comes through a
+ * resolver supplied by the caller, so the translation can be unit-tested
+ * with a fake one.  Anything it cannot express exactly is refused with a
+ * named reason; it never produces a rule that matches more packets than the
+ * megaflow (that would mis-forward them).
+ */
+#ifndef FLOWER_TRANSLATE_H
+#define FLOWER_TRANSLATE_H 1
+
+#include <stddef.h>
+#include <stdint.h>
+#include "flower-rule.h"
+#include "offload-refusal.h"
+
+struct match;
+struct nlattr;
+struct ofpbuf;
+
+struct flower_port_resolver {
+    /* Returns the ifindex of the device behind datapath port 'odp_port' if
+     * a TC rule may output to it, otherwise 0 with '*refusal' filled in. */
+    int (*output_ifindex)(void *aux, uint32_t odp_port,
+                          struct offload_refusal_info *refusal);
+
+    /* Returns the datapath port of the device 'ifindex', or UINT32_MAX if
+     * it is not a datapath port. */
+    uint32_t (*ifindex_to_port)(void *aux, int ifindex);
+
+    void *aux;
+};
+
+int flower_translate_match(const struct match *, struct flower_rule *,
+                           struct offload_refusal_info *);
+int flower_translate_actions(const struct nlattr *actions, size_t actions_len,
+                             const struct flower_port_resolver *,
+                             struct flower_rule *,
+                             struct offload_refusal_info *);
+
+void flower_rule_to_match(const struct flower_rule *, struct match *);
+int flower_rule_to_odp_actions(const struct flower_rule *,
+                               const struct flower_port_resolver *,
+                               struct ofpbuf *);
+
+#endif /* flower-translate.h */

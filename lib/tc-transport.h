@@ -1,0 +1,39 @@
+/*
+ * Talking to the kernel's traffic control over rtnetlink, with libmnl.
+ *
+ * A transport is one netlink socket.  It is not thread-safe: callers give
+ * each thread its own or serialize access.  Requests are built by the codec
+ * (flower-codec.h); this layer only sends them, collects replies and turns
+ * kernel errors into positive errno values, keeping the kernel's extended
+ * ack message so that a refusal by the kernel can be explained.
+ */
+#ifndef TC_TRANSPORT_H
+#define TC_TRANSPORT_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "flower-rule.h"
+
+struct tc_transport;
+
+int tc_transport_open(struct tc_transport **);
+void tc_transport_close(struct tc_transport *);
+const char *tc_transport_last_error(const struct tc_transport *);
+
+int tc_ingress_qdisc_add(struct tc_transport *, uint32_t ifindex);
+int tc_ingress_qdisc_del(struct tc_transport *, uint32_t ifindex);
+
+int tc_rule_install(struct tc_transport *, struct flower_rule *,
+                    bool replace);
+int tc_rule_delete(struct tc_transport *, const struct flower_id *,
+                   uint16_t protocol);
+int tc_rule_get(struct tc_transport *, const struct flower_id *,
+                uint16_t protocol, struct flower_rule *);
+
+/* Called once per flower rule found by tc_rule_dump(); a non-zero return
+ * stops the dump and is returned by it. */
+typedef int tc_rule_dump_cb(const struct flower_rule *, void *aux);
+int tc_rule_dump(struct tc_transport *, uint32_t ifindex,
+                 tc_rule_dump_cb *, void *aux);
+
+#endif /* tc-transport.h */

@@ -1,0 +1,1 @@
+# Host unit tests (autotest, `make check`).
