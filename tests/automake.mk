@@ -1,1 +1,64 @@
 # Host unit tests (autotest, `make check`).
+check_PROGRAMS += tests/test-flower-codec tests/test-flower-translate
+tests_test_flower_codec_SOURCES = tests/test-flower-codec.c
+tests_test_flower_codec_CPPFLAGS = -I$(top_srcdir)/lib
+tests_test_flower_codec_CFLAGS = $(OVS_WARNING_FLAGS) $(MNL_CFLAGS)
+tests_test_flower_codec_LDADD = lib/libovsoffload-tc.la
+tests_test_flower_translate_SOURCES = tests/test-flower-translate.c
+tests_test_flower_translate_LDADD = lib/libovsoffload.la \
+	$(OVS_BUILDDIR)/lib/libopenvswitch.la
+
+TESTSUITE_AT = \
+	tests/testsuite.at \
+	tests/flower-codec.at \
+	tests/flower-translate.at \
+	tests/drop-in.at
+SYSTEM_TC_TESTSUITE_AT = \
+	tests/system-tc-testsuite.at \
+	tests/system-tc.at
+EXTRA_DIST += $(TESTSUITE_AT) $(SYSTEM_TC_TESTSUITE_AT) tests/atlocal.in
+TESTSUITE = tests/testsuite
+SYSTEM_TC_TESTSUITE = tests/system-tc-testsuite
+CLEANFILES += $(TESTSUITE) $(SYSTEM_TC_TESTSUITE) tests/package.m4
+DISTCLEANFILES += tests/atconfig tests/atlocal
+
+# Our .at files first, then OVS's (tests/ovs-macros.at etc. are reused
+# from the OVS source tree, never copied).
+AUTOTEST = autom4te --language=autotest -I '$(srcdir)' \
+	-I '$(OVS_SRCDIR)'
+
+# OVS's utilities and daemons, but our ovs-vswitchd first.
+AUTOTEST_PATH = $(abs_top_builddir)/vswitchd:$(abs_top_builddir)/tests:$(OVS_BUILDDIR)/utilities:$(OVS_BUILDDIR)/ovsdb:$(OVS_BUILDDIR)/tests
+
+tests/package.m4: $(top_srcdir)/configure.ac
+	$(AM_V_GEN){ \
+	  echo '# Signature of the current package.'; \
+	  echo 'm4_define([AT_PACKAGE_NAME],      [$(PACKAGE_NAME)])'; \
+	  echo 'm4_define([AT_PACKAGE_TARNAME],   [$(PACKAGE_TARNAME)])'; \
+	  echo 'm4_define([AT_PACKAGE_VERSION],   [$(PACKAGE_VERSION)])'; \
+	  echo 'm4_define([AT_PACKAGE_STRING],    [$(PACKAGE_STRING)])'; \
+	  echo 'm4_define([AT_PACKAGE_BUGREPORT], [$(PACKAGE_BUGREPORT)])'; \
+	} > $@
+
+$(TESTSUITE): tests/package.m4 $(TESTSUITE_AT)
+	$(AM_V_GEN)$(AUTOTEST) -I tests -o $@.tmp $(srcdir)/$@.at && mv $@.tmp $@
+$(SYSTEM_TC_TESTSUITE): tests/package.m4 $(SYSTEM_TC_TESTSUITE_AT)
+	$(AM_V_GEN)$(AUTOTEST) -I tests -o $@.tmp $(srcdir)/$@.at && mv $@.tmp $@
+
+# Host tests: unit tests of the layers and drop-in checks.
+check-local: tests/atconfig tests/atlocal $(TESTSUITE) $(check_PROGRAMS)
+	$(SHELL) '$(TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' \
+	  $(TESTSUITEFLAGS)
+
+# System tests: the kernel datapath and TC, in a QEMU VM (tests/vm/).
+check-vm: all tests/atconfig tests/atlocal $(SYSTEM_TC_TESTSUITE)
+	$(srcdir)/tests/vm/vm-run.sh $(SHELL) '$(SYSTEM_TC_TESTSUITE)' \
+	  -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' -j1 $(TESTSUITEFLAGS)
+
+# Everything: what .ci/run and the README's test command run.
+check-full: check check-vm
+
+clean-local:
+	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
+	test ! -f '$(SYSTEM_TC_TESTSUITE)' || \
+	  $(SHELL) '$(SYSTEM_TC_TESTSUITE)' -C tests --clean

@@ -1,0 +1,145 @@
+/*
+ * Drives the megaflow -> flower rule translation from the command line, for
+ * the autotest suite:
+ *
+ *   test-flower-translate 'ODP FLOW' 'ODP ACTIONS'
+ *
+ * prints either "refused: NAME: description (detail)" or, when the flow is
+ * offloadable, the rule's filter protocol and the flow read back from the
+ * rule exactly as dpctl/dump-flows would print it ("flow: ...") with its
+ * actions.  Datapath ports are faked: port N (1..49) is ifindex 100+N,
+ * port 50 is a tunnel vport and port 99 an internal port.
+ */
+
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flower-translate.h"
+#include "odp-util.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/match.h"
+#include "openvswitch/ofpbuf.h"
+#include "util.h"
+
+static int
+fake_output_ifindex(void *aux OVS_UNUSED, uint32_t port,
+                    struct offload_refusal_info *refusal)
+{
+    if (port == 99) {
+        offload_refusal_set(refusal, OFFLOAD_REFUSAL_ACTION_OUTPUT_INTERNAL,
+                            "br0");
+        return 0;
+    } else if (port == 50 || port == 0 || port > 99) {
+        offload_refusal_set(refusal, OFFLOAD_REFUSAL_ACTION_OUTPUT_PORT,
+                            port == 50 ? "vxlan" : "not a datapath port");
+        return 0;
+    }
+    return 100 + port;
+}
+
+static uint32_t
+fake_ifindex_to_port(void *aux OVS_UNUSED, int ifindex)
+{
+    return ifindex > 100 && ifindex < 150 ? ifindex - 100 : UINT32_MAX;
+}
+
+/* Prints 'match' as an ODP flow, the way dpif-netlink shows a TC flow. */
+static void
+print_match(const struct match *match)
+{
+    struct odp_flow_key_parms parms = {
+        .flow = &match->flow,
+        .mask = &match->wc.masks,
+        .support = { .max_vlan_headers = 2, .recirc = true },
+    };
+    struct ofpbuf key, mask;
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    ofpbuf_init(&key, 0);
+    ofpbuf_init(&mask, 0);
+    odp_flow_key_from_flow(&parms, &key);
+    parms.key_buf = &key;
+    odp_flow_key_from_mask(&parms, &mask);
+    odp_flow_format(key.data, key.size, mask.data, mask.size, NULL, &s,
+                    false);
+    printf("flow: %s", ds_cstr(&s));
+    ds_destroy(&s);
+    ofpbuf_uninit(&key);
+    ofpbuf_uninit(&mask);
+}
+
+int
+main(int argc, char *argv[])
+{
+    struct flower_port_resolver resolver = {
+        .output_ifindex = fake_output_ifindex,
+        .ifindex_to_port = fake_ifindex_to_port,
+    };
+    struct offload_refusal_info refusal = { .reason = 0 };
+    struct ofpbuf key, mask, actions, back;
+    struct flower_rule rule;
+    struct match match;
+    struct ds s = DS_EMPTY_INITIALIZER;
+    char *error_str = NULL;
+    int error;
+
+    set_program_name(argv[0]);
+    if (argc != 3) {
+        ovs_fatal(0, "usage: %s FLOW ACTIONS", argv[0]);
+    }
+
+    ofpbuf_init(&key, 0);
+    ofpbuf_init(&mask, 0);
+    ofpbuf_init(&actions, 0);
+    if (odp_flow_from_string(argv[1], NULL, &key, &mask, &error_str)) {
+        ovs_fatal(0, "bad flow: %s", error_str);
+    }
+    if (odp_actions_from_string(argv[2], NULL, &actions)) {
+        ovs_fatal(0, "bad actions: %s", argv[2]);
+    }
+    if (parse_key_and_mask_to_match(key.data, key.size, mask.data, mask.size,
+                                    &match)) {
+        ovs_fatal(0, "flow does not convert to a match");
+    }
+
+    memset(&rule, 0, sizeof rule);
+    error = flower_translate_match(&match, &rule, &refusal);
+    if (!error) {
+        error = flower_translate_actions(actions.data, actions.size,
+                                         &resolver, &rule, &refusal);
+    }
+    if (error) {
+        printf("refused: %s: %s%s%s%s\n", offload_refusal_name(refusal.reason),
+               offload_refusal_to_string(refusal.reason),
+               refusal.detail[0] ? " (" : "", refusal.detail,
+               refusal.detail[0] ? ")" : "");
+        return 0;
+    }
+
+    /* Read the flow back the way the provider does: in_port is the device
+     * the rule sits on and recirc_id its chain. */
+    odp_port_t in_port = match.flow.in_port.odp_port;
+
+    printf("protocol: 0x%04x\n", ntohs(rule.protocol));
+    flower_rule_to_match(&rule, &match);
+    match_set_in_port(&match, in_port);
+    match_set_recirc_id(&match, rule.id.chain);
+    print_match(&match);
+
+    ofpbuf_init(&back, 0);
+    if (flower_rule_to_odp_actions(&rule, &resolver, &back)) {
+        ovs_fatal(0, "actions do not read back");
+    }
+    format_odp_actions(&s, back.data, back.size, NULL);
+    printf(", actions:%s\n", back.size ? ds_cstr(&s) : "drop");
+
+    ds_destroy(&s);
+    ofpbuf_uninit(&back);
+    ofpbuf_uninit(&key);
+    ofpbuf_uninit(&mask);
+    ofpbuf_uninit(&actions);
+    return 0;
+}
