@@ -170,9 +170,7 @@ rule_to_flow(const struct flower_rule *rule, struct netdev *netdev,
     int error;
 
     init_resolver(&resolver, &aux, netdev);
-    flower_rule_to_match(rule, match);
-    match_set_in_port(match, in_port);
-    match_set_recirc_id(match, rule->id.chain);
+    flower_rule_to_match(rule, odp_to_u32(in_port), match);
 
     ofpbuf_clear(buf);
     offset = nl_msg_start_nested(buf, OVS_FLOW_ATTR_ACTIONS);

@@ -336,6 +336,9 @@ flower_translate_actions(const struct nlattr *actions, size_t actions_len,
         int type = nl_attr_type(nla);
         int ifindex;
 
+        if (type == OVS_ACTION_ATTR_DROP && left <= NLA_ALIGN(nla->nla_len)) {
+            break;              /* An explicit drop, always last. */
+        }
         if (type != OVS_ACTION_ATTR_OUTPUT) {
             action_name(nla, refusal->detail, sizeof refusal->detail);
             refusal->reason = OFFLOAD_REFUSAL_ACTION_UNSUPPORTED;
@@ -355,10 +358,6 @@ flower_translate_actions(const struct nlattr *actions, size_t actions_len,
             return error;
         }
     }
-    if (left) {
-        return refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED, NULL);
-    }
-
     if (rule->n_actions) {
         rule->actions[rule->n_actions - 1].type = FLOWER_ACT_REDIRECT;
         return 0;
@@ -367,15 +366,20 @@ flower_translate_actions(const struct nlattr *actions, size_t actions_len,
 }
 
 /* Builds the megaflow match that 'rule' implements, as the datapath would
- * show it.  The caller sets in_port and recirc_id. */
+ * show it: 'in_port' is the datapath port of the device the rule is on,
+ * and the rule's chain is the recirc_id. */
 void
-flower_rule_to_match(const struct flower_rule *rule, struct match *match)
+flower_rule_to_match(const struct flower_rule *rule, uint32_t in_port,
+                     struct match *match)
 {
     const struct flower_key *k = &rule->key, *m = &rule->mask;
     struct eth_addr key_mac, mask_mac;
     ovs_be16 dl_type = k->eth_type;
 
     match_init_catchall(match);
+    match->flow.in_port.odp_port = u32_to_odp(in_port);
+    match->wc.masks.in_port.odp_port = u32_to_odp(UINT32_MAX);
+    match_set_recirc_id(match, rule->id.chain);
     memcpy(key_mac.ea, k->eth_src, ETH_ADDR_LEN);
     memcpy(mask_mac.ea, m->eth_src, ETH_ADDR_LEN);
     match_set_dl_src_masked(match, key_mac, mask_mac);

@@ -40,7 +40,8 @@ int flower_translate_actions(const struct nlattr *actions, size_t actions_len,
                              struct flower_rule *,
                              struct offload_refusal_info *);
 
-void flower_rule_to_match(const struct flower_rule *, struct match *);
+void flower_rule_to_match(const struct flower_rule *, uint32_t in_port,
+                          struct match *);
 int flower_rule_to_odp_actions(const struct flower_rule *,
                                const struct flower_port_resolver *,
                                struct ofpbuf *);

@@ -24,7 +24,7 @@ DISTCLEANFILES += tests/atconfig tests/atlocal
 
 # Our .at files first, then OVS's (tests/ovs-macros.at etc. are reused
 # from the OVS source tree, never copied).
-AUTOTEST = autom4te --language=autotest -I '$(srcdir)' \
+AUTOTEST = autom4te --language=autotest -I tests -I '$(srcdir)' \
 	-I '$(OVS_SRCDIR)'
 
 # OVS's utilities and daemons, but our ovs-vswitchd first.
@@ -41,9 +41,9 @@ tests/package.m4: $(top_srcdir)/configure.ac
 	} > $@
 
 $(TESTSUITE): tests/package.m4 $(TESTSUITE_AT)
-	$(AM_V_GEN)$(AUTOTEST) -I tests -o $@.tmp $(srcdir)/$@.at && mv $@.tmp $@
+	$(AM_V_GEN)$(AUTOTEST) -o $@.tmp $(srcdir)/$@.at && mv $@.tmp $@
 $(SYSTEM_TC_TESTSUITE): tests/package.m4 $(SYSTEM_TC_TESTSUITE_AT)
-	$(AM_V_GEN)$(AUTOTEST) -I tests -o $@.tmp $(srcdir)/$@.at && mv $@.tmp $@
+	$(AM_V_GEN)$(AUTOTEST) -o $@.tmp $(srcdir)/$@.at && mv $@.tmp $@
 
 # Host tests: unit tests of the layers and drop-in checks.
 check-local: tests/atconfig tests/atlocal $(TESTSUITE) $(check_PROGRAMS)

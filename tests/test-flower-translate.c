@@ -124,9 +124,7 @@ main(int argc, char *argv[])
     odp_port_t in_port = match.flow.in_port.odp_port;
 
     printf("protocol: 0x%04x\n", ntohs(rule.protocol));
-    flower_rule_to_match(&rule, &match);
-    match_set_in_port(&match, in_port);
-    match_set_recirc_id(&match, rule.id.chain);
+    flower_rule_to_match(&rule, odp_to_u32(in_port), &match);
     print_match(&match);
 
     ofpbuf_init(&back, 0);

@@ -4,7 +4,10 @@
 # once into a cache directory outside the git tree (it is rebuilt only when
 # missing), then configures and builds this project against it.
 #
-# Usage: utilities/ovs-offload-setup.sh [--no-project]
+# Usage: utilities/ovs-offload-setup.sh [--no-project | --demo | --check]
+#   --no-project  only install packages and build OVS
+#   --demo        then run the demo in the test VM (make demo)
+#   --check       then run every test, host and VM (make check-full)
 # Environment: OVS_OFFLOAD_CACHE (default /var/cache/ovs-offload).
 
 set -e
@@ -66,7 +69,15 @@ build_project() {
     make -j"$(nproc)"
 }
 
+case $1 in
+    ''|--no-project|--demo|--check) ;;
+    *) echo "usage: $0 [--no-project | --demo | --check]" >&2; exit 2 ;;
+esac
 install_packages
 build_ovs
-[ "$1" = --no-project ] || build_project
-log "done"
+[ "$1" = --no-project ] && exit 0
+build_project
+case $1 in
+    --demo) make demo ;;
+    --check) make check-full ;;
+esac

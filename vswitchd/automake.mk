@@ -27,7 +27,8 @@ vswitchd/ovs-system-stats.$(OBJEXT): $(OVS_SRCDIR)/vswitchd/system-stats.c
 # OVS's TC provider must not be in the binary: if it is, ours is not used.
 all-local: vswitchd/.provider-check
 vswitchd/.provider-check: vswitchd/ovs-vswitchd$(EXEEXT)
-	@if nm vswitchd/ovs-vswitchd$(EXEEXT) | grep -q ' netdev_tc_flow_put$$'; \
+	@if nm vswitchd/ovs-vswitchd$(EXEEXT) \
+	    | grep -q -e ' VLM_netdev_offload_tc$$' -e ' parse_tc_flower_to_match$$'; \
 	then echo "error: OVS's own TC provider was linked in"; exit 1; fi
 	@touch $@
 CLEANFILES += vswitchd/.provider-check
