@@ -24,7 +24,7 @@
 struct flower_key {
     uint8_t eth_dst[6];
     uint8_t eth_src[6];
-    uint16_t eth_type;          /* After VLAN tags (TCA_FLOWER_KEY_ETH_TYPE). */
+    uint16_t eth_type;          /* Outer type: 0x8100/0x88a8 if tagged. */
 
     uint16_t vlan_id;           /* Host byte order, 12 bits. */
     uint8_t vlan_prio;          /* 3 bits. */
