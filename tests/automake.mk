@@ -16,6 +16,9 @@ TESTSUITE_AT = \
 SYSTEM_TC_TESTSUITE_AT = \
 	tests/system-tc-testsuite.at \
 	tests/system-tc.at
+EXTRA_DIST += tests/vm/run-suite.sh tests/vm/vm-guest.sh \
+	tests/vm/vm-init.sh tests/vm/vm-prepare.sh tests/vm/vm-run.sh \
+	tests/vm/vm-selftest.sh
 EXTRA_DIST += $(TESTSUITE_AT) $(SYSTEM_TC_TESTSUITE_AT) tests/atlocal.in
 TESTSUITE = tests/testsuite
 SYSTEM_TC_TESTSUITE = tests/system-tc-testsuite
@@ -51,9 +54,14 @@ check-local: tests/atconfig tests/atlocal $(TESTSUITE) $(check_PROGRAMS)
 	  $(TESTSUITEFLAGS)
 
 # System tests: the kernel datapath and TC, in a QEMU VM (tests/vm/).
+# The guest's writes are lost when it stops, so the suite's log and test
+# directories are copied to tests/vm-results/.
 check-vm: all tests/atconfig tests/atlocal $(SYSTEM_TC_TESTSUITE)
-	$(srcdir)/tests/vm/vm-run.sh $(SHELL) '$(SYSTEM_TC_TESTSUITE)' \
-	  -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' -j1 $(TESTSUITEFLAGS)
+	rm -rf tests/vm-results && mkdir -p tests/vm-results
+	VM_RESULTS_DIR=$(abs_top_builddir)/tests/vm-results \
+	  $(srcdir)/tests/vm/vm-run.sh $(srcdir)/tests/vm/run-suite.sh \
+	  '$(SYSTEM_TC_TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' \
+	  -j1 $(TESTSUITEFLAGS)
 
 # Everything: what .ci/run and the README's test command run.
 check-full: check check-vm
