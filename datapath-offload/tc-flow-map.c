@@ -5,6 +5,7 @@
 
 #include "hash.h"
 #include "netdev.h"
+#include "tc.h"
 #include "util.h"
 
 struct ovs_mutex tc_flow_map_mutex = OVS_MUTEX_INITIALIZER;
@@ -24,7 +25,10 @@ struct tc_prio {
 
 static struct hmap prio_map OVS_GUARDED_BY(tc_flow_map_mutex)
     = HMAP_INITIALIZER(&prio_map);
-static uint16_t last_prio OVS_GUARDED_BY(tc_flow_map_mutex);
+/* OVS's own TC users (netdev-linux's ingress policing) keep priorities up to
+ * TC_RESERVED_PRIORITY_MAX; flows start above them, as in OVS. */
+static uint16_t last_prio OVS_GUARDED_BY(tc_flow_map_mutex)
+    = TC_RESERVED_PRIORITY_MAX;
 
 static uint32_t
 ufid_hash(const ovs_u128 *ufid)

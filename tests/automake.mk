@@ -16,6 +16,10 @@ TESTSUITE_AT = \
 SYSTEM_TC_TESTSUITE_AT = \
 	tests/system-tc-testsuite.at \
 	tests/system-tc.at
+SYSTEM_UPSTREAM_TESTSUITE_AT = tests/system-upstream-testsuite.at
+SYSTEM_UPSTREAM_TESTSUITE = tests/system-upstream-testsuite
+EXTRA_DIST += $(SYSTEM_UPSTREAM_TESTSUITE_AT)
+CLEANFILES += $(SYSTEM_UPSTREAM_TESTSUITE)
 EXTRA_DIST += tests/vm/run-suite.sh tests/vm/vm-guest.sh \
 	tests/vm/vm-init.sh tests/vm/vm-prepare.sh tests/vm/vm-run.sh \
 	tests/vm/vm-selftest.sh
@@ -62,6 +66,17 @@ check-vm: all tests/atconfig tests/atlocal $(SYSTEM_TC_TESTSUITE)
 	  $(srcdir)/tests/vm/vm-run.sh $(srcdir)/tests/vm/run-suite.sh \
 	  '$(SYSTEM_TC_TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' \
 	  -j1 $(TESTSUITEFLAGS)
+
+$(SYSTEM_UPSTREAM_TESTSUITE): tests/package.m4 $(SYSTEM_UPSTREAM_TESTSUITE_AT)
+	$(AM_V_GEN)$(AUTOTEST) -o $@.tmp $(srcdir)/$@.at && mv $@.tmp $@
+
+# OVS 3.1's own "make check-offloads" tests, unmodified, against our daemon.
+check-vm-upstream: all tests/atconfig tests/atlocal $(SYSTEM_UPSTREAM_TESTSUITE)
+	rm -rf tests/vm-results && mkdir -p tests/vm-results
+	VM_RESULTS_DIR=$(abs_top_builddir)/tests/vm-results \
+	  $(srcdir)/tests/vm/vm-run.sh $(srcdir)/tests/vm/run-suite.sh \
+	  '$(SYSTEM_UPSTREAM_TESTSUITE)' -C tests \
+	  AUTOTEST_PATH='$(AUTOTEST_PATH)' -j1 $(TESTSUITEFLAGS)
 
 # Everything: what .ci/run and the README's test command run.
 check-full: check check-vm

@@ -6,4 +6,4 @@ EXTRA_DIST += \
 demo: all
 	$(srcdir)/tests/vm/vm-run.sh $(abs_srcdir)/utilities/ovs-offload-demo.sh \
 	  $(OVS_BUILDDIR) $(OVS_SRCDIR) $(abs_top_builddir)
-.PHONY: demo check-vm check-full
+.PHONY: demo check-vm check-vm-upstream check-full
