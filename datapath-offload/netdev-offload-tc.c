@@ -62,7 +62,8 @@ struct port_resolver_aux {
 };
 
 static int
-resolve_output(void *aux_, uint32_t port, struct offload_refusal_info *ref)
+resolve_output(void *aux_, uint32_t port, bool *ingress,
+               struct offload_refusal_info *ref)
 {
     struct port_resolver_aux *aux = aux_;
     struct netdev *dev = netdev_ports_get(u32_to_odp(port), aux->dpif_type);
@@ -75,11 +76,8 @@ resolve_output(void *aux_, uint32_t port, struct offload_refusal_info *ref)
         return 0;
     }
     type = netdev_get_type(dev);
-    if (!strcmp(type, "internal")) {
-        offload_refusal_set(ref, OFFLOAD_REFUSAL_ACTION_OUTPUT_INTERNAL,
-                            netdev_get_name(dev));
-        ifindex = 0;
-    } else if (strcmp(type, "system") && strcmp(type, "tap")) {
+    *ingress = !strcmp(type, "internal");
+    if (strcmp(type, "system") && strcmp(type, "tap") && !*ingress) {
         offload_refusal_set(ref, OFFLOAD_REFUSAL_ACTION_OUTPUT_PORT, type);
         ifindex = 0;
     } else {

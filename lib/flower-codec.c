@@ -206,6 +206,9 @@ static const struct act_map {
     { FLOWER_ACT_DROP, AK_GACT, 0, TC_ACT_SHOT },
     { FLOWER_ACT_REDIRECT, AK_MIRRED, TCA_EGRESS_REDIR, TC_ACT_STOLEN },
     { FLOWER_ACT_MIRROR, AK_MIRRED, TCA_EGRESS_MIRROR, TC_ACT_PIPE },
+    { FLOWER_ACT_REDIRECT_INGRESS, AK_MIRRED, TCA_INGRESS_REDIR,
+      TC_ACT_STOLEN },
+    { FLOWER_ACT_MIRROR_INGRESS, AK_MIRRED, TCA_INGRESS_MIRROR, TC_ACT_PIPE },
 };
 
 /* Head of every attribute walk's context (its first member, so that the

@@ -50,11 +50,13 @@ enum flower_action_type {
     FLOWER_ACT_DROP,            /* gact shot. */
     FLOWER_ACT_REDIRECT,        /* mirred egress redirect. */
     FLOWER_ACT_MIRROR,          /* mirred egress mirror. */
+    FLOWER_ACT_REDIRECT_INGRESS, /* mirred ingress redirect. */
+    FLOWER_ACT_MIRROR_INGRESS,  /* mirred ingress mirror. */
 };
 
 struct flower_action {
     enum flower_action_type type;
-    uint32_t ifindex;           /* REDIRECT, MIRROR. */
+    uint32_t ifindex;           /* REDIRECT*, MIRROR*. */
 };
 
 /* Counters the kernel keeps for a rule (read back, never written). */

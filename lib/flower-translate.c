@@ -319,7 +319,8 @@ add_action(struct flower_rule *rule, enum flower_action_type type,
 }
 
 /* Translates ODP 'actions' into rule actions: every output but the last
- * becomes a mirror, the last one a redirect; no output at all is a drop.
+ * becomes a mirror, the last one a redirect (to the device's ingress for an
+ * internal port, so the packet reaches the host); no output is a drop.
  * Returns 0 or EOPNOTSUPP with 'refusal'. */
 int
 flower_translate_actions(const struct nlattr *actions, size_t actions_len,
@@ -334,6 +335,7 @@ flower_translate_actions(const struct nlattr *actions, size_t actions_len,
     rule->n_actions = 0;
     NL_ATTR_FOR_EACH (nla, left, actions, actions_len) {
         int type = nl_attr_type(nla);
+        bool ingress = false;
         int ifindex;
 
         if (type == OVS_ACTION_ATTR_DROP && left <= NLA_ALIGN(nla->nla_len)) {
@@ -349,17 +351,23 @@ flower_translate_actions(const struct nlattr *actions, size_t actions_len,
                           "output");
         }
         ifindex = resolver->output_ifindex(resolver->aux,
-                                           nl_attr_get_u32(nla), refusal);
+                                           nl_attr_get_u32(nla), &ingress,
+                                           refusal);
         if (ifindex <= 0) {
             return EOPNOTSUPP;
         }
-        error = add_action(rule, FLOWER_ACT_MIRROR, ifindex, refusal);
+        error = add_action(rule, (ingress ? FLOWER_ACT_MIRROR_INGRESS
+                                  : FLOWER_ACT_MIRROR), ifindex, refusal);
         if (error) {
             return error;
         }
     }
+
     if (rule->n_actions) {
-        rule->actions[rule->n_actions - 1].type = FLOWER_ACT_REDIRECT;
+        struct flower_action *last = &rule->actions[rule->n_actions - 1];
+
+        last->type = (last->type == FLOWER_ACT_MIRROR_INGRESS
+                      ? FLOWER_ACT_REDIRECT_INGRESS : FLOWER_ACT_REDIRECT);
         return 0;
     }
     return add_action(rule, FLOWER_ACT_DROP, 0, refusal);
@@ -465,6 +473,8 @@ flower_rule_to_odp_actions(const struct flower_rule *rule,
             break;
         case FLOWER_ACT_REDIRECT:
         case FLOWER_ACT_MIRROR:
+        case FLOWER_ACT_REDIRECT_INGRESS:
+        case FLOWER_ACT_MIRROR_INGRESS:
             port = resolver->ifindex_to_port(resolver->aux, action->ifindex);
             if (port == UINT32_MAX) {
                 return ENOENT;

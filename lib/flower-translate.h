@@ -22,8 +22,10 @@ struct ofpbuf;
 
 struct flower_port_resolver {
     /* Returns the ifindex of the device behind datapath port 'odp_port' if
-     * a TC rule may output to it, otherwise 0 with '*refusal' filled in. */
-    int (*output_ifindex)(void *aux, uint32_t odp_port,
+     * a TC rule may output to it, otherwise 0 with '*refusal' filled in.
+     * Sets '*ingress' if output means delivering the packet to the device's
+     * own stack (an OVS internal port) rather than transmitting it. */
+    int (*output_ifindex)(void *aux, uint32_t odp_port, bool *ingress,
                           struct offload_refusal_info *refusal);
 
     /* Returns the datapath port of the device 'ifindex', or UINT32_MAX if

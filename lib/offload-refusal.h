@@ -25,7 +25,6 @@
     R(MATCH_FIELD, "match on a field flower cannot express")               \
     R(ACTION_UNSUPPORTED, "action not offloaded")                          \
     R(ACTION_OUTPUT_PORT, "output to a port without a TC device")          \
-    R(ACTION_OUTPUT_INTERNAL, "output to an internal port")                \
     R(ACTION_TOO_MANY, "more actions than one TC rule holds")              \
     R(ACTION_MALFORMED, "malformed actions")
 

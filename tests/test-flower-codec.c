@@ -958,6 +958,23 @@ test_act_max(void)
     return roundtrip(&r);
 }
 
+/* Outputs to internal ports are ingress mirror and redirect. */
+static const char *
+test_act_ingress(void)
+{
+    struct flower_rule r;
+
+    base_rule(&r);
+    r.actions[0].type = FLOWER_ACT_MIRROR_INGRESS;
+    r.actions[0].ifindex = 7;
+    r.actions[1].type = FLOWER_ACT_MIRROR;
+    r.actions[1].ifindex = 8;
+    r.actions[2].type = FLOWER_ACT_REDIRECT_INGRESS;
+    r.actions[2].ifindex = 9;
+    r.n_actions = 3;
+    return roundtrip(&r);
+}
+
 /* The cookie rides on the last action only. */
 static const char *
 test_cookie(void)
@@ -1674,7 +1691,7 @@ static const struct test tests[] = {
     T(rt_icmpv6_type), T(rt_icmpv6_code),
     T(zero_mask_not_encoded), T(encode_rejects),
     T(act_drop), T(act_redirect), T(act_mirror_mirror_redirect),
-    T(act_max), T(cookie),
+    T(act_max), T(act_ingress), T(cookie),
     T(flags_skip_hw), T(flags_skip_sw), T(flags_none),
     T(id_fields), T(id_chain_zero),
     T(encode_del_get), T(encode_dump), T(encode_qdisc),

@@ -7,8 +7,8 @@
  * prints either "refused: NAME: description (detail)" or, when the flow is
  * offloadable, the rule's filter protocol and the flow read back from the
  * rule exactly as dpctl/dump-flows would print it ("flow: ...") with its
- * actions.  Datapath ports are faked: port N (1..49) is ifindex 100+N,
- * port 50 is a tunnel vport and port 99 an internal port.
+ * actions.  Datapath ports are faked: port N (1..49, 99) is ifindex 100+N,
+ * port 50 is a tunnel vport, port 99 an internal port.
  */
 
 #include <config.h>
@@ -25,14 +25,11 @@
 #include "util.h"
 
 static int
-fake_output_ifindex(void *aux OVS_UNUSED, uint32_t port,
+fake_output_ifindex(void *aux OVS_UNUSED, uint32_t port, bool *ingress,
                     struct offload_refusal_info *refusal)
 {
-    if (port == 99) {
-        offload_refusal_set(refusal, OFFLOAD_REFUSAL_ACTION_OUTPUT_INTERNAL,
-                            "br0");
-        return 0;
-    } else if (port == 50 || port == 0 || port > 99) {
+    *ingress = port == 99;
+    if (port == 50 || port == 0 || port > 99) {
         offload_refusal_set(refusal, OFFLOAD_REFUSAL_ACTION_OUTPUT_PORT,
                             port == 50 ? "vxlan" : "not a datapath port");
         return 0;
@@ -43,7 +40,30 @@ fake_output_ifindex(void *aux OVS_UNUSED, uint32_t port,
 static uint32_t
 fake_ifindex_to_port(void *aux OVS_UNUSED, int ifindex)
 {
-    return ifindex > 100 && ifindex < 150 ? ifindex - 100 : UINT32_MAX;
+    return ifindex > 100 && ifindex < 200 ? ifindex - 100 : UINT32_MAX;
+}
+
+/* Prints the TC actions of 'rule', so tests see mirror vs redirect and
+ * egress vs ingress. */
+static void
+print_tc_actions(const struct flower_rule *rule)
+{
+    static const char *const names[] = {
+        [FLOWER_ACT_DROP] = "drop",
+        [FLOWER_ACT_REDIRECT] = "redirect",
+        [FLOWER_ACT_MIRROR] = "mirror",
+        [FLOWER_ACT_REDIRECT_INGRESS] = "ingress-redirect",
+        [FLOWER_ACT_MIRROR_INGRESS] = "ingress-mirror",
+    };
+
+    printf("tc actions:");
+    for (int i = 0; i < rule->n_actions; i++) {
+        printf(" %s", names[rule->actions[i].type]);
+        if (rule->actions[i].type != FLOWER_ACT_DROP) {
+            printf("(%"PRIu32")", rule->actions[i].ifindex);
+        }
+    }
+    printf("\n");
 }
 
 /* Prints 'match' as an ODP flow, the way dpif-netlink shows a TC flow. */
@@ -124,6 +144,7 @@ main(int argc, char *argv[])
     odp_port_t in_port = match.flow.in_port.odp_port;
 
     printf("protocol: 0x%04x\n", ntohs(rule.protocol));
+    print_tc_actions(&rule);
     flower_rule_to_match(&rule, odp_to_u32(in_port), &match);
     print_match(&match);
 
