@@ -3,7 +3,11 @@
 # provider out of the link (see Documentation/design.rst).
 DATAPATH_OFFLOAD_SOURCES = \
 	datapath-offload/netdev-offload-tc.c \
+	datapath-offload/offload-explain.c \
+	datapath-offload/offload-explain.h \
 	datapath-offload/tc-flow-map.c \
 	datapath-offload/tc-flow-map.h \
 	datapath-offload/tc-policy.c \
-	datapath-offload/tc-policy.h
+	datapath-offload/tc-policy.h \
+	datapath-offload/tc-ports.c \
+	datapath-offload/tc-ports.h

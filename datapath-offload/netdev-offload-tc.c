@@ -22,12 +22,14 @@
 #include "netdev-provider.h"
 #include "netdev.h"
 #include "netlink.h"
+#include "offload-explain.h"
 #include "odp-util.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
 #include "tc-flow-map.h"
 #include "tc-policy.h"
+#include "tc-ports.h"
 #include "tc-transport.h"
 #include "timeval.h"
 #include "util.h"
@@ -56,62 +58,12 @@ get_transport(struct tc_transport **tp) OVS_REQUIRES(tc_flow_map_mutex)
     return error;
 }
 
-/* Port resolution for flower-translate. */
-struct port_resolver_aux {
-    const char *dpif_type;
-};
-
-static int
-resolve_output(void *aux_, uint32_t port, bool *ingress,
-               struct offload_refusal_info *ref)
-{
-    struct port_resolver_aux *aux = aux_;
-    struct netdev *dev = netdev_ports_get(u32_to_odp(port), aux->dpif_type);
-    const char *type;
-    int ifindex;
-
-    if (!dev) {
-        offload_refusal_set(ref, OFFLOAD_REFUSAL_ACTION_OUTPUT_PORT,
-                            "not a datapath port");
-        return 0;
-    }
-    type = netdev_get_type(dev);
-    *ingress = !strcmp(type, "internal");
-    if (strcmp(type, "system") && strcmp(type, "tap") && !*ingress) {
-        offload_refusal_set(ref, OFFLOAD_REFUSAL_ACTION_OUTPUT_PORT, type);
-        ifindex = 0;
-    } else {
-        ifindex = netdev_get_ifindex(dev);
-        if (ifindex <= 0) {
-            offload_refusal_set(ref, OFFLOAD_REFUSAL_ACTION_OUTPUT_PORT,
-                                netdev_get_name(dev));
-            ifindex = 0;
-        }
-    }
-    netdev_close(dev);
-    return ifindex;
-}
-
-static uint32_t
-resolve_ifindex(void *aux OVS_UNUSED, int ifindex)
-{
-    return odp_to_u32(netdev_ifindex_to_odp_port(ifindex));
-}
-
-static void
-init_resolver(struct flower_port_resolver *resolver,
-              struct port_resolver_aux *aux, const struct netdev *netdev)
-{
-    aux->dpif_type = netdev_get_dpif_type(netdev);
-    resolver->output_ifindex = resolve_output;
-    resolver->ifindex_to_port = resolve_ifindex;
-    resolver->aux = aux;
-}
-
+/* Keeps the reason for offload/explain and logs it at DBG. */
 static void
 log_refusal(const struct netdev *netdev, const ovs_u128 *ufid,
             const struct offload_refusal_info *refusal)
 {
+    offload_explain_refused(ufid, netdev_get_name(netdev), refusal);
     if (!VLOG_DROP_DBG(&rl)) {
         struct ds s = DS_EMPTY_INITIALIZER;
         char reason[128];
@@ -163,11 +115,11 @@ rule_to_flow(const struct flower_rule *rule, struct netdev *netdev,
              struct nlattr **actions, struct ofpbuf *buf)
 {
     struct flower_port_resolver resolver;
-    struct port_resolver_aux aux;
+    struct tc_ports_aux aux;
     size_t offset;
     int error;
 
-    init_resolver(&resolver, &aux, netdev);
+    tc_ports_resolver_init(&resolver, &aux, netdev_get_dpif_type(netdev));
     flower_rule_to_match(rule, odp_to_u32(in_port), match);
 
     ofpbuf_clear(buf);
@@ -239,7 +191,7 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
 {
     struct offload_refusal_info refusal = { .reason = 0 };
     struct flower_port_resolver resolver;
-    struct port_resolver_aux aux;
+    struct tc_ports_aux aux;
     struct flower_rule rule;
     struct tc_transport *t;
     struct tc_flow *flow;
@@ -251,7 +203,7 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
     }
 
     memset(&rule, 0, sizeof rule);
-    init_resolver(&resolver, &aux, netdev);
+    tc_ports_resolver_init(&resolver, &aux, netdev_get_dpif_type(netdev));
     error = flower_translate_match(match, &rule, &refusal);
     if (!error) {
         error = flower_translate_actions(actions, actions_len, &resolver,
@@ -289,13 +241,15 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
     }
     error = tc_rule_install(t, &rule, false);
     if (error) {
-        VLOG_DBG_RL(&rl, "%s: kernel refused flower rule: %s%s%s",
-                    netdev_get_name(netdev), ovs_strerror(error),
-                    *tc_transport_last_error(t) ? ": " : "",
-                    tc_transport_last_error(t));
+        offload_refusal_set(&refusal, OFFLOAD_REFUSAL_KERNEL,
+                            *tc_transport_last_error(t)
+                            ? tc_transport_last_error(t)
+                            : ovs_strerror(error));
+        log_refusal(netdev, ufid, &refusal);
         goto out;
     }
     tc_flow_add(ufid, netdev, &rule.id, rule.protocol);
+    offload_explain_forget(ufid);
     if (stats) {
         memset(stats, 0, sizeof *stats);
     }
@@ -351,7 +305,11 @@ netdev_tc_flow_del(struct netdev *netdev, const ovs_u128 *ufid,
 
     ovs_mutex_lock(&tc_flow_map_mutex);
     flow = tc_flow_find(ufid);
-    if (!flow || flow->netdev != netdev) {
+    if (!flow) {
+        /* A flow that stayed in the datapath is being deleted. */
+        offload_explain_forget(ufid);
+        error = ENOENT;
+    } else if (flow->netdev != netdev) {
         error = ENOENT;
     } else {
         error = get_transport(&t);

@@ -4,6 +4,7 @@
 #include "tc-flow-map.h"
 
 #include "hash.h"
+#include "openvswitch/shash.h"
 #include "netdev.h"
 #include "tc.h"
 #include "util.h"
@@ -82,6 +83,21 @@ tc_flow_count(const struct netdev *netdev)
         n += flow->netdev == netdev;
     }
     return n;
+}
+
+/* Adds to 'counts' (port name -> count, as a uintptr_t) the number of
+ * flows offloaded on each port. */
+void
+tc_flow_count_by_port(struct shash *counts)
+{
+    const struct tc_flow *flow;
+
+    HMAP_FOR_EACH (flow, node, &ufid_map) {
+        const char *name = netdev_get_name(flow->netdev);
+        void *n = shash_find_data(counts, name);
+
+        shash_replace(counts, name, (void *) ((uintptr_t) n + 1));
+    }
 }
 
 /* Stores in '*flowsp' a malloc'ed array of the flows on 'netdev' and

@@ -16,6 +16,7 @@
 #include "openvswitch/types.h"
 
 struct netdev;
+struct shash;
 
 struct tc_flow {
     struct hmap_node node;      /* In the ufid map, by ufid hash. */
@@ -35,6 +36,8 @@ struct tc_flow *tc_flow_add(const ovs_u128 *ufid, struct netdev *,
     OVS_REQUIRES(tc_flow_map_mutex);
 void tc_flow_remove(struct tc_flow *) OVS_REQUIRES(tc_flow_map_mutex);
 size_t tc_flow_count(const struct netdev *) OVS_REQUIRES(tc_flow_map_mutex);
+void tc_flow_count_by_port(struct shash *counts)
+    OVS_REQUIRES(tc_flow_map_mutex);
 size_t tc_flow_collect(const struct netdev *, struct tc_flow ***)
     OVS_REQUIRES(tc_flow_map_mutex);
 

@@ -26,7 +26,8 @@
     R(ACTION_UNSUPPORTED, "action not offloaded")                          \
     R(ACTION_OUTPUT_PORT, "output to a port without a TC device")          \
     R(ACTION_TOO_MANY, "more actions than one TC rule holds")              \
-    R(ACTION_MALFORMED, "malformed actions")
+    R(ACTION_MALFORMED, "malformed actions")                                \
+    R(KERNEL, "the kernel refused the rule")
 
 enum offload_refusal {
 #define R(NAME, STRING) OFFLOAD_REFUSAL_##NAME,

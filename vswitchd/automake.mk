@@ -3,7 +3,7 @@
 sbin_PROGRAMS += vswitchd/ovs-vswitchd
 vswitchd_ovs_vswitchd_SOURCES = \
 	$(DATAPATH_OFFLOAD_SOURCES) \
-	vswitchd/version.c
+	vswitchd/hooks.c
 OVS_VSWITCHD_OBJS = \
 	vswitchd/ovs-bridge.$(OBJEXT) \
 	vswitchd/ovs-main.$(OBJEXT) \
@@ -13,7 +13,8 @@ vswitchd_ovs_vswitchd_LDADD = \
 	lib/libovsoffload.la \
 	$(OVS_LIBS_LA) \
 	$(MNL_LIBS)
-vswitchd_ovs_vswitchd_LDFLAGS = -Wl,--wrap=ovs_print_version
+vswitchd_ovs_vswitchd_LDFLAGS = \
+	-Wl,--wrap=ovs_print_version -Wl,--wrap=bridge_init
 EXTRA_vswitchd_ovs_vswitchd_DEPENDENCIES = $(OVS_VSWITCHD_OBJS)
 CLEANFILES += $(OVS_VSWITCHD_OBJS)
 
