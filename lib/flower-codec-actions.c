@@ -1,0 +1,730 @@
+/*
+ * Actions of the TC flower codec (see flower-codec.h): the TCA_FLOWER_ACT
+ * list.  One table, 'act_maps', gives the exact TC action (kind, variant
+ * and verdict) that expresses each modelled action, read in both
+ * directions; each kind in 'act_kinds' has one function that puts its
+ * options and one that reads them back.  Any other TC action is not ours
+ * (EOPNOTSUPP), so a foreign rule is never mistaken for one of ours.
+ *
+ * The kernel runs the actions in order while each returns TC_ACT_PIPE and
+ * stops at the first other verdict (tcf_action_exec()).  So every action
+ * but the last must be a PIPE one (mirror, VLAN, ct) and the last must end
+ * the list (drop, redirect, goto chain): an action after an ending one
+ * would never run, and no datapath flow translates to a list that ends
+ * with a PIPE one (the packet would go on up the stack).  Encoding refuses
+ * either, and decoding reports either as not ours.
+ *
+ * Values that the kernel would silently truncate or ignore, rather than
+ * refuse, are refused as well: a pushed VLAN priority above 7 (act_vlan
+ * shifts it into the TCI unchecked), a goto chain above
+ * TC_ACT_EXT_VAL_MASK (it would spill into the verdict's opcode), and a ct
+ * mark, label or force without commit (act_ct applies mark and label only
+ * when committing; OVS accepts force only with commit).
+ *
+ * Counters come from the first action, which every matching packet passes.
+ * The last use is the most recent of all the actions' struct tcf_t, which
+ * counts clock_t ticks (jiffies_to_clock_t(): USER_HZ, which is 100, i.e.
+ * 10 ms a tick, on every architecture but Alpha).
+ */
+
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/gen_stats.h>
+#include <linux/pkt_cls.h>
+#include <linux/tc_act/tc_ct.h>
+#include <linux/tc_act/tc_gact.h>
+#include <linux/tc_act/tc_mirred.h>
+#include <linux/tc_act/tc_vlan.h>
+#include <string.h>
+
+#include "flower-codec-private.h"
+
+#define MAX2(A, B) ((A) > (B) ? (A) : (B))
+
+enum {
+    MS_PER_TICK = 1000 / 100,   /* struct tcf_t counts USER_HZ ticks. */
+    CT_FLAGS = TCA_CT_ACT_COMMIT | TCA_CT_ACT_FORCE,    /* Modelled. */
+    CT_LABEL_LEN = sizeof ((struct flower_ct *) NULL)->label,
+
+    /* Largest option type of any kind in 'act_kinds'. */
+    ACT_OPTS_MAX = MAX2(MAX2(TCA_GACT_MAX, TCA_MIRRED_MAX),
+                        MAX2(TCA_VLAN_MAX, TCA_CT_MAX)),
+};
+
+/* Action attributes read; others (index, flags, hw stats) are ignored. */
+static const struct attr_policy act_policy[] = {
+    { TCA_ACT_KIND, MNL_TYPE_NUL_STRING, 0, false },
+    { TCA_ACT_OPTIONS, MNL_TYPE_NESTED, 0, false },
+    { TCA_ACT_STATS, MNL_TYPE_NESTED, 0, false },
+    { TCA_ACT_COOKIE, MNL_TYPE_BINARY, 0, false },
+};
+
+/* act_gact options; others (e.g. random verdicts): EOPNOTSUPP. */
+static const struct attr_policy gact_policy[] = {
+    { TCA_GACT_TM, MNL_TYPE_UNSPEC, sizeof (struct tcf_t), false },
+    { TCA_GACT_PARMS, MNL_TYPE_UNSPEC, sizeof (struct tc_gact), false },
+    { TCA_GACT_PAD, MNL_TYPE_UNSPEC, 0, true },
+};
+
+/* act_mirred options; others (e.g. a block target): EOPNOTSUPP. */
+static const struct attr_policy mirred_policy[] = {
+    { TCA_MIRRED_TM, MNL_TYPE_UNSPEC, sizeof (struct tcf_t), false },
+    { TCA_MIRRED_PARMS, MNL_TYPE_UNSPEC, sizeof (struct tc_mirred), false },
+    { TCA_MIRRED_PAD, MNL_TYPE_UNSPEC, 0, true },
+};
+
+/* act_vlan options; others (push_eth's addresses): EOPNOTSUPP. */
+static const struct attr_policy vlan_policy[] = {
+    { TCA_VLAN_TM, MNL_TYPE_UNSPEC, sizeof (struct tcf_t), false },
+    { TCA_VLAN_PARMS, MNL_TYPE_UNSPEC, sizeof (struct tc_vlan), false },
+    { TCA_VLAN_PUSH_VLAN_ID, MNL_TYPE_U16, 0, false },
+    { TCA_VLAN_PUSH_VLAN_PROTOCOL, MNL_TYPE_U16, 0, false },
+    { TCA_VLAN_PUSH_VLAN_PRIORITY, MNL_TYPE_U8, 0, false },
+    { TCA_VLAN_PAD, MNL_TYPE_UNSPEC, 0, true },
+};
+
+/* act_ct options; others (NAT ranges, helpers): EOPNOTSUPP. */
+static const struct attr_policy ct_policy[] = {
+    { TCA_CT_TM, MNL_TYPE_UNSPEC, sizeof (struct tcf_t), false },
+    { TCA_CT_PARMS, MNL_TYPE_UNSPEC, sizeof (struct tc_ct), false },
+    { TCA_CT_ACTION, MNL_TYPE_U16, 0, false },
+    { TCA_CT_ZONE, MNL_TYPE_U16, 0, false },
+    { TCA_CT_MARK, MNL_TYPE_U32, 0, false },
+    { TCA_CT_MARK_MASK, MNL_TYPE_U32, 0, false },
+    { TCA_CT_LABELS, MNL_TYPE_UNSPEC, CT_LABEL_LEN, false },
+    { TCA_CT_LABELS_MASK, MNL_TYPE_UNSPEC, CT_LABEL_LEN, false },
+    { TCA_CT_PAD, MNL_TYPE_UNSPEC, 0, true },
+};
+
+/* TC action kinds the codec speaks: indexes in 'act_kinds'. */
+enum act_kind_id { AK_GACT, AK_MIRRED, AK_VLAN, AK_CT };
+
+/* The exact TC action that expresses each modelled action.  Every
+ * parameter struct begins with 'tc_gen', whose 'action' is the verdict. */
+struct act_map {
+    enum flower_action_type type;   /* Modelled action. */
+    enum act_kind_id kind;          /* TC action kind. */
+    int variant;                    /* tc_mirred 'eaction', tc_vlan
+                                     * 'v_action', TCA_CT_ACT_CLEAR or 0 for
+                                     * ct, 0 for gact. */
+    int control;                    /* tc_gen 'action': a TC_ACT_* verdict;
+                                     * TC_ACT_GOTO_CHAIN takes the chain in
+                                     * its low bits. */
+};
+
+static const struct act_map act_maps[] = {
+    { FLOWER_ACT_DROP, AK_GACT, 0, TC_ACT_SHOT },
+    { FLOWER_ACT_GOTO_CHAIN, AK_GACT, 0, TC_ACT_GOTO_CHAIN },
+    { FLOWER_ACT_REDIRECT, AK_MIRRED, TCA_EGRESS_REDIR, TC_ACT_STOLEN },
+    { FLOWER_ACT_MIRROR, AK_MIRRED, TCA_EGRESS_MIRROR, TC_ACT_PIPE },
+    { FLOWER_ACT_REDIRECT_INGRESS, AK_MIRRED, TCA_INGRESS_REDIR,
+      TC_ACT_STOLEN },
+    { FLOWER_ACT_MIRROR_INGRESS, AK_MIRRED, TCA_INGRESS_MIRROR, TC_ACT_PIPE },
+    { FLOWER_ACT_VLAN_PUSH, AK_VLAN, TCA_VLAN_ACT_PUSH, TC_ACT_PIPE },
+    { FLOWER_ACT_VLAN_POP, AK_VLAN, TCA_VLAN_ACT_POP, TC_ACT_PIPE },
+    { FLOWER_ACT_CT, AK_CT, 0, TC_ACT_PIPE },
+    { FLOWER_ACT_CT_CLEAR, AK_CT, TCA_CT_ACT_CLEAR, TC_ACT_PIPE },
+};
+
+/* Puts the options of 'act', expressed as 'map', inside TCA_ACT_OPTIONS.
+ * Returns false if a value of 'act' cannot be expressed. */
+typedef bool act_put_func(struct nlmsghdr *, const struct act_map *,
+                          const struct flower_action *);
+
+/* Fills 'act' from the validated options 'tb' of an action of its kind,
+ * whose parameter struct is present.  Returns 0 or a positive errno. */
+typedef int act_decode_func(const struct nlattr *const *tb,
+                            struct flower_action *);
+
+static act_put_func put_gact, put_mirred, put_vlan, put_ct;
+static act_decode_func decode_gact, decode_mirred, decode_vlan, decode_ct;
+
+/* A TC action kind, and how its options look. */
+static const struct act_kind {
+    const char *name;                   /* TCA_ACT_KIND. */
+    const struct attr_policy *policy;   /* TCA_ACT_OPTIONS contents. */
+    size_t n_policy;                    /* Rows in 'policy'. */
+    uint16_t max;                       /* Highest option type known. */
+    uint16_t parms_attr;                /* Parameter struct, mandatory. */
+    uint16_t tm_attr;                   /* struct tcf_t. */
+    act_put_func *put;
+    act_decode_func *decode;
+} act_kinds[] = {
+    [AK_GACT] = { "gact", gact_policy, ARRAY_SIZE(gact_policy),
+                  TCA_GACT_MAX, TCA_GACT_PARMS, TCA_GACT_TM,
+                  put_gact, decode_gact },
+    [AK_MIRRED] = { "mirred", mirred_policy, ARRAY_SIZE(mirred_policy),
+                    TCA_MIRRED_MAX, TCA_MIRRED_PARMS, TCA_MIRRED_TM,
+                    put_mirred, decode_mirred },
+    [AK_VLAN] = { "vlan", vlan_policy, ARRAY_SIZE(vlan_policy),
+                  TCA_VLAN_MAX, TCA_VLAN_PARMS, TCA_VLAN_TM,
+                  put_vlan, decode_vlan },
+    [AK_CT] = { "ct", ct_policy, ARRAY_SIZE(ct_policy),
+                TCA_CT_MAX, TCA_CT_PARMS, TCA_CT_TM,
+                put_ct, decode_ct },
+};
+
+/* Walk over TCA_FLOWER_ACT: one nest per action, numbered 1...n. */
+struct act_list_ctx {
+    struct parse_state st;      /* Must be first. */
+    const struct nlattr *acts[TCA_ACT_MAX_PRIO + 1];    /* By number. */
+};
+
+/* Walk over TCA_ACT_STATS.  A TCA_STATS_PKT64 follows (maybe after padding)
+ * the TCA_STATS_BASIC or _BASIC_HW whose 32-bit packet count overflowed
+ * (___gnet_stats_copy_basic()), so order matters. */
+struct stats_ctx {
+    struct parse_state st;      /* Must be first. */
+    uint16_t last;              /* Last TCA_STATS_BASIC{,_HW} seen, or 0. */
+    bool found[2];              /* [0]: TCA_STATS_BASIC, [1]: _BASIC_HW. */
+    uint64_t bytes[2];          /* Byte counts, same indexes. */
+    uint64_t packets[2];        /* Packet counts, same indexes. */
+};
+
+static const struct act_map *find_map_by_type(enum flower_action_type);
+static const struct act_map *find_map(enum act_kind_id, int variant,
+                                      int control);
+static bool map_fits_at(const struct act_map *, int index, int n_actions);
+static bool vlan_push_valid(const struct flower_action *);
+static bool ct_needs_commit(const struct flower_ct *);
+
+static int decode_action(const struct nlattr *, int index, int n_actions,
+                         struct flower_rule *);
+static int decode_act_options(const struct nlattr *, const struct act_kind *,
+                              struct flower_action *, struct flower_stats *);
+static int decode_masked(const struct nlattr *value,
+                         const struct nlattr *mask, void *value_out,
+                         void *mask_out, size_t size);
+static void decode_lastuse(const struct nlattr *, struct flower_stats *);
+static int decode_stats(const struct nlattr *, struct flower_stats *);
+static int act_list_cb(const struct nlattr *, void *ctx_);
+static int stats_cb(const struct nlattr *, void *ctx_);
+
+/* Encoding. */
+
+/* Puts TCA_FLOWER_ACT: action i in a nest numbered i + 1 (the order the
+ * kernel runs them in), the cookie on the last one.  Returns false on an
+ * unknown action type, an action out of place in the list or a value that
+ * cannot be expressed (see the file comment). */
+bool
+codec_put_actions(struct nlmsghdr *nlh, const struct flower_rule *rule)
+{
+    struct nlattr *list;
+    int i;
+
+    if (!rule->n_actions) {
+        return true;
+    }
+    list = mnl_attr_nest_start(nlh, TCA_FLOWER_ACT);
+    for (i = 0; i < rule->n_actions; i++) {
+        const struct flower_action *act = &rule->actions[i];
+        const struct act_map *map = find_map_by_type(act->type);
+        const struct act_kind *kind;
+        struct nlattr *nest, *options;
+
+        if (!map || !map_fits_at(map, i, rule->n_actions)) {
+            return false;
+        }
+        kind = &act_kinds[map->kind];
+        nest = mnl_attr_nest_start(nlh, i + 1);
+        mnl_attr_put_strz(nlh, TCA_ACT_KIND, kind->name);
+        options = mnl_attr_nest_start(nlh, TCA_ACT_OPTIONS);
+        if (!kind->put(nlh, map, act)) {
+            return false;
+        }
+        mnl_attr_nest_end(nlh, options);
+        if (rule->has_cookie && i == rule->n_actions - 1) {
+            mnl_attr_put(nlh, TCA_ACT_COOKIE, FLOWER_COOKIE_LEN,
+                         rule->cookie);
+        }
+        mnl_attr_nest_end(nlh, nest);
+    }
+    mnl_attr_nest_end(nlh, list);
+    return true;
+}
+
+/* act_put_func for gact: a plain verdict, or goto chain. */
+static bool
+put_gact(struct nlmsghdr *nlh, const struct act_map *map,
+         const struct flower_action *act)
+{
+    struct tc_gact p = { .action = map->control };
+
+    if (map->type == FLOWER_ACT_GOTO_CHAIN) {
+        if (act->chain > TC_ACT_EXT_VAL_MASK) {
+            return false;
+        }
+        p.action |= act->chain;
+    }
+    mnl_attr_put(nlh, TCA_GACT_PARMS, sizeof p, &p);
+    return true;
+}
+
+/* act_put_func for mirred. */
+static bool
+put_mirred(struct nlmsghdr *nlh, const struct act_map *map,
+           const struct flower_action *act)
+{
+    struct tc_mirred p = { .action = map->control, .eaction = map->variant,
+                           .ifindex = act->ifindex };
+
+    mnl_attr_put(nlh, TCA_MIRRED_PARMS, sizeof p, &p);
+    return true;
+}
+
+/* act_put_func for vlan: the tag of a push is always put in full, as the
+ * kernel dumps it (tcf_vlan_dump()). */
+static bool
+put_vlan(struct nlmsghdr *nlh, const struct act_map *map,
+         const struct flower_action *act)
+{
+    struct tc_vlan p = { .action = map->control, .v_action = map->variant };
+
+    if (map->type == FLOWER_ACT_VLAN_PUSH && !vlan_push_valid(act)) {
+        return false;
+    }
+    mnl_attr_put(nlh, TCA_VLAN_PARMS, sizeof p, &p);
+    if (map->type == FLOWER_ACT_VLAN_PUSH) {
+        mnl_attr_put_u16(nlh, TCA_VLAN_PUSH_VLAN_ID, act->vlan.id);
+        mnl_attr_put_u16(nlh, TCA_VLAN_PUSH_VLAN_PROTOCOL, act->vlan.proto);
+        mnl_attr_put_u8(nlh, TCA_VLAN_PUSH_VLAN_PRIORITY, act->vlan.prio);
+    }
+    return true;
+}
+
+/* act_put_func for ct.  The zone is put only if not the default 0, and
+ * mark and label only with a non-zero mask, as OVS does, so that a kernel
+ * without conntrack zones, marks or labels still takes a plain ct. */
+static bool
+put_ct(struct nlmsghdr *nlh, const struct act_map *map,
+       const struct flower_action *act)
+{
+    const struct flower_ct *ct = &act->ct;
+    struct tc_ct p = { .action = map->control };
+
+    if (map->type == FLOWER_ACT_CT_CLEAR) {
+        mnl_attr_put_u16(nlh, TCA_CT_ACTION, map->variant);
+    } else if (!ct->commit && ct_needs_commit(ct)) {
+        return false;
+    } else {
+        mnl_attr_put_u16(nlh, TCA_CT_ACTION,
+                         ((ct->commit ? TCA_CT_ACT_COMMIT : 0)
+                          | (ct->force ? TCA_CT_ACT_FORCE : 0)));
+        if (ct->zone) {
+            mnl_attr_put_u16(nlh, TCA_CT_ZONE, ct->zone);
+        }
+        if (ct->mark_mask) {
+            mnl_attr_put_u32(nlh, TCA_CT_MARK, ct->mark);
+            mnl_attr_put_u32(nlh, TCA_CT_MARK_MASK, ct->mark_mask);
+        }
+        if (!codec_bytes_are(ct->label_mask, CT_LABEL_LEN, 0)) {
+            mnl_attr_put(nlh, TCA_CT_LABELS, CT_LABEL_LEN, ct->label);
+            mnl_attr_put(nlh, TCA_CT_LABELS_MASK, CT_LABEL_LEN,
+                         ct->label_mask);
+        }
+    }
+    mnl_attr_put(nlh, TCA_CT_PARMS, sizeof p, &p);
+    return true;
+}
+
+/* The tables. */
+
+/* Returns the row of 'act_maps' for 'type', or NULL. */
+static const struct act_map *
+find_map_by_type(enum flower_action_type type)
+{
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(act_maps); i++) {
+        if (act_maps[i].type == type) {
+            return &act_maps[i];
+        }
+    }
+    return NULL;
+}
+
+/* Returns the row of 'act_maps' for a TC action of 'kind' and 'variant'
+ * with verdict 'control', or NULL if the codec does not model it. */
+static const struct act_map *
+find_map(enum act_kind_id kind, int variant, int control)
+{
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(act_maps); i++) {
+        const struct act_map *map = &act_maps[i];
+
+        if (map->kind == kind && map->variant == variant
+            && (TC_ACT_EXT_OPCODE(map->control)
+                ? TC_ACT_EXT_CMP(control, map->control)
+                : control == map->control)) {
+            return map;
+        }
+    }
+    return NULL;
+}
+
+/* Returns true if an action of 'map' may stand at 'index' in a list of
+ * 'n_actions': a PIPE action anywhere but last, any other action last. */
+static bool
+map_fits_at(const struct act_map *map, int index, int n_actions)
+{
+    return (map->control == TC_ACT_PIPE) == (index < n_actions - 1);
+}
+
+/* Returns true if the VLAN push 'act' is one act_vlan takes as is:
+ * tcf_vlan_init() refuses VID 4095 and other TPIDs, and would truncate a
+ * priority above 7. */
+static bool
+vlan_push_valid(const struct flower_action *act)
+{
+    return (act->vlan.id < VID_MASK && act->vlan.prio <= PCP_MASK
+            && codec_is_vlan_tpid(act->vlan.proto));
+}
+
+/* Returns true if 'ct' sets anything that needs TCA_CT_ACT_COMMIT. */
+static bool
+ct_needs_commit(const struct flower_ct *ct)
+{
+    return (ct->force || ct->mark_mask
+            || !codec_bytes_are(ct->label_mask, CT_LABEL_LEN, 0));
+}
+
+/* Decoding. */
+
+/* Decodes the TCA_FLOWER_ACT nest 'list' into the actions, cookie and
+ * counters of 'rule'. */
+int
+codec_decode_actions(const struct nlattr *list, struct flower_rule *rule)
+{
+    struct act_list_ctx ctx;
+    int error;
+    int n, i;
+
+    memset(&ctx, 0, sizeof ctx);
+    error = codec_parse_nested(list, act_list_cb, &ctx.st);
+    if (error) {
+        return error;
+    }
+
+    /* The kernel numbers actions 1...n without gaps. */
+    for (n = 0; n < TCA_ACT_MAX_PRIO && ctx.acts[n + 1]; n++) {
+        continue;
+    }
+    for (i = n + 1; i <= TCA_ACT_MAX_PRIO; i++) {
+        if (ctx.acts[i]) {
+            return EPROTO;
+        }
+    }
+    if (n > FLOWER_MAX_ACTIONS) {
+        return EOPNOTSUPP;
+    }
+    for (i = 0; i < n; i++) {
+        error = decode_action(ctx.acts[i + 1], i, n, rule);
+        if (error) {
+            return error;
+        } else if (!map_fits_at(find_map_by_type(rule->actions[i].type),
+                                i, n)) {
+            return EOPNOTSUPP;
+        }
+    }
+    rule->n_actions = n;
+    return 0;
+}
+
+/* Decodes action nest 'nest', number 'index' of 'n_actions', into 'rule':
+ * the action, the cookie if it is the last action, the counters if it is
+ * the first, and its last use. */
+static int
+decode_action(const struct nlattr *nest, int index, int n_actions,
+              struct flower_rule *rule)
+{
+    const struct nlattr *tb[TCA_ACT_MAX + 1] = { NULL };
+    struct policy_ctx ctx = {
+        .policy = act_policy, .n_policy = ARRAY_SIZE(act_policy),
+        .max = TCA_ACT_MAX, .tb = tb,
+    };
+    const struct act_kind *kind = NULL;
+    const struct nlattr *cookie;
+    size_t i;
+    int error;
+
+    error = codec_parse_nested(nest, codec_policy_cb, &ctx.st);
+    if (error) {
+        return error;
+    } else if (!tb[TCA_ACT_KIND] || !tb[TCA_ACT_OPTIONS]) {
+        return EPROTO;
+    }
+    for (i = 0; i < ARRAY_SIZE(act_kinds); i++) {
+        if (!strcmp(mnl_attr_get_str(tb[TCA_ACT_KIND]), act_kinds[i].name)) {
+            kind = &act_kinds[i];
+        }
+    }
+    if (!kind) {
+        return EOPNOTSUPP;
+    }
+    error = decode_act_options(tb[TCA_ACT_OPTIONS], kind,
+                               &rule->actions[index], &rule->stats);
+    if (error) {
+        return error;
+    }
+
+    cookie = tb[TCA_ACT_COOKIE];
+    if (cookie) {
+        uint16_t size = mnl_attr_get_payload_len(cookie);
+
+        if (!size || size > TC_COOKIE_MAX_SIZE) {
+            return EPROTO;
+        } else if (size != FLOWER_COOKIE_LEN || index != n_actions - 1) {
+            return EOPNOTSUPP;  /* Not a cookie we would have put. */
+        }
+        memcpy(rule->cookie, mnl_attr_get_payload(cookie), size);
+        rule->has_cookie = true;
+    }
+    return (!index && tb[TCA_ACT_STATS]
+            ? decode_stats(tb[TCA_ACT_STATS], &rule->stats) : 0);
+}
+
+/* Decodes the TCA_ACT_OPTIONS nest 'options' of an action of 'kind' into
+ * 'act', and lowers 'stats->lastuse_ms' to the action's last use. */
+static int
+decode_act_options(const struct nlattr *options, const struct act_kind *kind,
+                   struct flower_action *act, struct flower_stats *stats)
+{
+    const struct nlattr *tb[ACT_OPTS_MAX + 1] = { NULL };
+    struct policy_ctx ctx = {
+        .policy = kind->policy, .n_policy = kind->n_policy,
+        .max = kind->max, .strict = true, .tb = tb,
+    };
+    int error;
+
+    error = codec_parse_nested(options, codec_policy_cb, &ctx.st);
+    if (!error && !tb[kind->parms_attr]) {
+        error = EPROTO;
+    }
+    if (!error) {
+        error = kind->decode(tb, act);
+    }
+    if (!error && tb[kind->tm_attr]) {
+        decode_lastuse(tb[kind->tm_attr], stats);
+    }
+    return error;
+}
+
+/* act_decode_func for gact. */
+static int
+decode_gact(const struct nlattr *const *tb, struct flower_action *act)
+{
+    const struct act_map *map;
+    struct tc_gact p;
+
+    memcpy(&p, mnl_attr_get_payload(tb[TCA_GACT_PARMS]), sizeof p);
+    map = find_map(AK_GACT, 0, p.action);
+    if (!map) {
+        return EOPNOTSUPP;
+    }
+    act->type = map->type;
+    if (map->type == FLOWER_ACT_GOTO_CHAIN) {
+        act->chain = p.action & TC_ACT_EXT_VAL_MASK;
+    }
+    return 0;
+}
+
+/* act_decode_func for mirred. */
+static int
+decode_mirred(const struct nlattr *const *tb, struct flower_action *act)
+{
+    const struct act_map *map;
+    struct tc_mirred p;
+
+    memcpy(&p, mnl_attr_get_payload(tb[TCA_MIRRED_PARMS]), sizeof p);
+    map = find_map(AK_MIRRED, p.eaction, p.action);
+    if (!map) {
+        return EOPNOTSUPP;
+    }
+    act->type = map->type;
+    act->ifindex = p.ifindex;
+    return 0;
+}
+
+/* act_decode_func for vlan.  A missing protocol or priority means what it
+ * means to tcf_vlan_init(): 802.1Q, priority 0. */
+static int
+decode_vlan(const struct nlattr *const *tb, struct flower_action *act)
+{
+    const struct nlattr *id = tb[TCA_VLAN_PUSH_VLAN_ID];
+    const struct nlattr *proto = tb[TCA_VLAN_PUSH_VLAN_PROTOCOL];
+    const struct nlattr *prio = tb[TCA_VLAN_PUSH_VLAN_PRIORITY];
+    const struct act_map *map;
+    struct tc_vlan p;
+
+    memcpy(&p, mnl_attr_get_payload(tb[TCA_VLAN_PARMS]), sizeof p);
+    map = find_map(AK_VLAN, p.v_action, p.action);
+    if (!map) {
+        return EOPNOTSUPP;
+    }
+    act->type = map->type;
+    if (map->type == FLOWER_ACT_VLAN_POP) {
+        return id || proto || prio ? EPROTO : 0;
+    } else if (!id) {
+        return EPROTO;
+    }
+    act->vlan.id = mnl_attr_get_u16(id);
+    act->vlan.proto = proto ? mnl_attr_get_u16(proto) : htons(ETH_P_8021Q);
+    act->vlan.prio = prio ? mnl_attr_get_u8(prio) : 0;
+    if (act->vlan.id >= VID_MASK || !codec_is_vlan_tpid(act->vlan.proto)) {
+        return EPROTO;          /* tcf_vlan_init() refuses these. */
+    }
+    return vlan_push_valid(act) ? 0 : EOPNOTSUPP;
+}
+
+/* act_decode_func for ct.  A missing TCA_CT_ACTION or zone means what it
+ * means to tcf_ct_fill_params(): no flags, zone 0. */
+static int
+decode_ct(const struct nlattr *const *tb, struct flower_action *act)
+{
+    const struct nlattr *action = tb[TCA_CT_ACTION];
+    uint16_t flags = action ? mnl_attr_get_u16(action) : 0;
+    struct flower_ct *ct = &act->ct;
+    const struct act_map *map;
+    struct tc_ct p;
+    int error;
+
+    memcpy(&p, mnl_attr_get_payload(tb[TCA_CT_PARMS]), sizeof p);
+    map = find_map(AK_CT, flags & TCA_CT_ACT_CLEAR, p.action);
+    if (!map) {
+        return EOPNOTSUPP;
+    }
+    act->type = map->type;
+    if (map->type == FLOWER_ACT_CT_CLEAR) {
+        if (tb[TCA_CT_ZONE] || tb[TCA_CT_MARK] || tb[TCA_CT_MARK_MASK]
+            || tb[TCA_CT_LABELS] || tb[TCA_CT_LABELS_MASK]) {
+            return EPROTO;      /* tcf_ct_dump() puts none for a clear. */
+        }
+        return flags == TCA_CT_ACT_CLEAR ? 0 : EOPNOTSUPP;
+    } else if (flags & ~CT_FLAGS) {
+        return EOPNOTSUPP;      /* NAT. */
+    }
+    ct->commit = (flags & TCA_CT_ACT_COMMIT) != 0;
+    ct->force = (flags & TCA_CT_ACT_FORCE) != 0;
+    ct->zone = tb[TCA_CT_ZONE] ? mnl_attr_get_u16(tb[TCA_CT_ZONE]) : 0;
+    error = decode_masked(tb[TCA_CT_MARK], tb[TCA_CT_MARK_MASK], &ct->mark,
+                          &ct->mark_mask, sizeof ct->mark);
+    if (!error) {
+        error = decode_masked(tb[TCA_CT_LABELS], tb[TCA_CT_LABELS_MASK],
+                              ct->label, ct->label_mask, CT_LABEL_LEN);
+    }
+    if (!error && !ct->commit && ct_needs_commit(ct)) {
+        error = EOPNOTSUPP;
+    }
+    return error;
+}
+
+/* Copies the 'size' bytes of validated attribute 'value' and of its 'mask',
+ * or a full mask if 'mask' is absent (as tcf_ct_set_key_val() does).  A
+ * mask without its value is malformed. */
+static int
+decode_masked(const struct nlattr *value, const struct nlattr *mask,
+              void *value_out, void *mask_out, size_t size)
+{
+    if (!value) {
+        return mask ? EPROTO : 0;
+    }
+    memcpy(value_out, mnl_attr_get_payload(value), size);
+    if (mask) {
+        memcpy(mask_out, mnl_attr_get_payload(mask), size);
+    } else {
+        memset(mask_out, 0xff, size);
+    }
+    return 0;
+}
+
+/* Lowers 'stats->lastuse_ms' to the last use in the validated struct
+ * tcf_t attribute 'attr'. */
+static void
+decode_lastuse(const struct nlattr *attr, struct flower_stats *stats)
+{
+    struct tcf_t tm;
+    uint64_t ms;
+
+    memcpy(&tm, mnl_attr_get_payload(attr), sizeof tm);
+    ms = (tm.lastuse > UINT64_MAX / MS_PER_TICK
+          ? UINT64_MAX : tm.lastuse * MS_PER_TICK);
+    if (!stats->has_lastuse || ms < stats->lastuse_ms) {
+        stats->lastuse_ms = ms;
+        stats->has_lastuse = true;
+    }
+}
+
+/* Takes the packet and byte counts of 'stats' from the TCA_ACT_STATS nest
+ * 'nest': TCA_STATS_BASIC (hardware hits included), else _BASIC_HW, each
+ * with the 64-bit packet count that may follow it. */
+static int
+decode_stats(const struct nlattr *nest, struct flower_stats *stats)
+{
+    struct stats_ctx ctx;
+    int error;
+    int i;
+
+    memset(&ctx, 0, sizeof ctx);
+    error = codec_parse_nested(nest, stats_cb, &ctx.st);
+    i = ctx.found[0] ? 0 : 1;
+    if (!error && ctx.found[i]) {
+        stats->n_packets = ctx.packets[i];
+        stats->n_bytes = ctx.bytes[i];
+    }
+    return error;
+}
+
+/* Attribute walks. */
+
+/* mnl_attr_cb_t for a 'struct act_list_ctx': one nest per action. */
+static int
+act_list_cb(const struct nlattr *attr, void *ctx_)
+{
+    struct act_list_ctx *ctx = ctx_;
+    uint16_t type = mnl_attr_get_type(attr);
+
+    codec_note_attr(&ctx->st, attr);
+    if (!type || mnl_attr_type_valid(attr, TCA_ACT_MAX_PRIO) < 0
+        || mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0 || ctx->acts[type]) {
+        return codec_parse_fail(&ctx->st, EPROTO);
+    }
+    ctx->acts[type] = attr;
+    return MNL_CB_OK;
+}
+
+/* mnl_attr_cb_t for a 'struct stats_ctx'. */
+static int
+stats_cb(const struct nlattr *attr, void *ctx_)
+{
+    struct stats_ctx *ctx = ctx_;
+    uint16_t type = mnl_attr_get_type(attr);
+    struct gnet_stats_basic basic;
+    int i = type == TCA_STATS_BASIC_HW;
+
+    codec_note_attr(&ctx->st, attr);
+    if (mnl_attr_type_valid(attr, TCA_STATS_MAX) < 0) {
+        type = 0;               /* Unknown: skipped. */
+    }
+    if (type == TCA_STATS_BASIC || type == TCA_STATS_BASIC_HW) {
+        if (mnl_attr_validate2(attr, MNL_TYPE_UNSPEC, sizeof basic) < 0) {
+            return codec_parse_fail(&ctx->st, EPROTO);
+        }
+        memcpy(&basic, mnl_attr_get_payload(attr), sizeof basic);
+        ctx->found[i] = true;
+        ctx->bytes[i] = basic.bytes;
+        ctx->packets[i] = basic.packets;
+    } else if (type == TCA_STATS_PKT64) {
+        if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0) {
+            return codec_parse_fail(&ctx->st, EPROTO);
+        } else if (ctx->last) {
+            i = ctx->last == TCA_STATS_BASIC_HW;
+            ctx->packets[i] = mnl_attr_get_u64(attr);
+        }
+    }
+    if (type != TCA_STATS_PAD) {
+        ctx->last = (type == TCA_STATS_BASIC || type == TCA_STATS_BASIC_HW
+                     ? type : 0);
+    }
+    return MNL_CB_OK;
+}

@@ -1,0 +1,390 @@
+/*
+ * Match keys of the TC flower codec (see flower-codec.h): the key table
+ * that maps each field of struct flower_key to its TCA_FLOWER_KEY_*
+ * attributes, read by encoding, decoding and attribute validation alike,
+ * and the few keys whose attributes are not byte copies of the field.
+ *
+ * VLAN: 'key.eth_type' is the outermost ethertype, as cls_flower wants it
+ * in TCA_FLOWER_KEY_ETH_TYPE on add (0x8100 or 0x88a8 when tagged), and
+ * 'key.vlan_eth_type' the encapsulated one (TCA_FLOWER_KEY_VLAN_ETH_TYPE).
+ * The kernel never dumps the TPID back: fl_dump_key() puts the inner type
+ * in TCA_FLOWER_KEY_ETH_TYPE.  For such a dump the decoder takes the TPID
+ * from the filter protocol in 'tcm_info', so a request and the kernel's
+ * dump of it decode to the same rule.
+ *
+ * cls_flower silently ignores a key attribute whose precondition fails
+ * (ports and TCP flags unless ip_proto is TCP, UDP or SCTP as needed,
+ * ip_proto unless the type is IP, ARP fields unless it is ARP or RARP, ...:
+ * fl_set_key()) and matches some fields exactly only.  Rather than install
+ * a rule broader than asked, encoding fails on such a key or on a partial
+ * mask of an exact-only field, and decoding rejects them.
+ *
+ * Conntrack keys (fl_set_key_ct()) are host-order u16/u32 and a 16-byte
+ * label, copied byte for byte like the network-order fields: the model
+ * keeps them in host order too.  The kernel itself refuses (EINVAL)
+ * ct_state combinations that cannot match (fl_validate_ct_state()).
+ */
+
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <linux/pkt_cls.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include "flower-codec-private.h"
+
+enum {
+    FRAG_FLAGS = (TCA_FLOWER_KEY_FLAGS_IS_FRAGMENT
+                  | TCA_FLOWER_KEY_FLAGS_FRAG_IS_FIRST),
+};
+
+/* When cls_flower honours a key attribute (as fl_set_key() decides). */
+enum key_cond {
+    KC_ANY,                     /* Always. */
+    KC_VLAN,                    /* Outer ethertype is a VLAN TPID. */
+    KC_IP,                      /* Effective ethertype is IPv4 or IPv6. */
+    KC_NO_IPV4,                 /* No IPv4 address matched (IPv4 wins). */
+    KC_TCP,                     /* ip_proto is TCP. */
+    KC_UDP,                     /* ip_proto is UDP. */
+    KC_SCTP,                    /* ip_proto is SCTP. */
+    KC_ICMPV4,                  /* IPv4 and ip_proto ICMP. */
+    KC_ICMPV6,                  /* IPv6 and ip_proto ICMPv6. */
+    KC_ARP,                     /* Effective ethertype is ARP or RARP. */
+};
+
+/* A key field that its attributes carry byte for byte (network order, or
+ * host order for the conntrack fields, in the model as in the kernel). */
+struct key_field {
+    uint16_t attr;              /* TCA_FLOWER_KEY_*. */
+    uint16_t mask_attr;         /* TCA_FLOWER_KEY_*_MASK, 0: exact only. */
+    uint16_t offset;            /* Offset in struct flower_key. */
+    uint16_t size;              /* Field size == attribute payload size. */
+    enum key_cond cond;         /* When the kernel honours 'attr'. */
+};
+
+#define KF(ATTR, MASK_ATTR, FIELD, COND)                        \
+    { ATTR, MASK_ATTR, offsetof(struct flower_key, FIELD),      \
+      sizeof ((struct flower_key *) NULL)->FIELD, COND }
+
+/* The key table, walked by codec_put_keys() to put each field whose mask
+ * is not zero, by codec_decode_keys() to fill key and mask, and by
+ * codec_key_policy() for the exact size of each attribute.  A field with
+ * several attributes (ports, ICMP) has a row for each, and the row whose
+ * condition holds is used.  VLAN id/priority (host order, sub-byte masks)
+ * and the fragment flags (big-endian bitmap) are not byte copies: see
+ * put_vlan(), put_ip_flags(), decode_vlan() and decode_ip_flags(). */
+static const struct key_field key_fields[] = {
+    KF(TCA_FLOWER_KEY_ETH_DST, TCA_FLOWER_KEY_ETH_DST_MASK, eth_dst, KC_ANY),
+    KF(TCA_FLOWER_KEY_ETH_SRC, TCA_FLOWER_KEY_ETH_SRC_MASK, eth_src, KC_ANY),
+    KF(TCA_FLOWER_KEY_ETH_TYPE, 0, eth_type, KC_ANY),
+    KF(TCA_FLOWER_KEY_VLAN_ETH_TYPE, 0, vlan_eth_type, KC_VLAN),
+    KF(TCA_FLOWER_KEY_IP_PROTO, 0, ip_proto, KC_IP),
+    KF(TCA_FLOWER_KEY_IP_TOS, TCA_FLOWER_KEY_IP_TOS_MASK, ip_tos, KC_IP),
+    KF(TCA_FLOWER_KEY_IP_TTL, TCA_FLOWER_KEY_IP_TTL_MASK, ip_ttl, KC_IP),
+    KF(TCA_FLOWER_KEY_IPV4_SRC, TCA_FLOWER_KEY_IPV4_SRC_MASK, ipv4_src,
+       KC_ANY),
+    KF(TCA_FLOWER_KEY_IPV4_DST, TCA_FLOWER_KEY_IPV4_DST_MASK, ipv4_dst,
+       KC_ANY),
+    KF(TCA_FLOWER_KEY_IPV6_SRC, TCA_FLOWER_KEY_IPV6_SRC_MASK, ipv6_src,
+       KC_NO_IPV4),
+    KF(TCA_FLOWER_KEY_IPV6_DST, TCA_FLOWER_KEY_IPV6_DST_MASK, ipv6_dst,
+       KC_NO_IPV4),
+    KF(TCA_FLOWER_KEY_TCP_SRC, TCA_FLOWER_KEY_TCP_SRC_MASK, tp_src, KC_TCP),
+    KF(TCA_FLOWER_KEY_TCP_DST, TCA_FLOWER_KEY_TCP_DST_MASK, tp_dst, KC_TCP),
+    KF(TCA_FLOWER_KEY_UDP_SRC, TCA_FLOWER_KEY_UDP_SRC_MASK, tp_src, KC_UDP),
+    KF(TCA_FLOWER_KEY_UDP_DST, TCA_FLOWER_KEY_UDP_DST_MASK, tp_dst, KC_UDP),
+    KF(TCA_FLOWER_KEY_SCTP_SRC, TCA_FLOWER_KEY_SCTP_SRC_MASK, tp_src,
+       KC_SCTP),
+    KF(TCA_FLOWER_KEY_SCTP_DST, TCA_FLOWER_KEY_SCTP_DST_MASK, tp_dst,
+       KC_SCTP),
+    KF(TCA_FLOWER_KEY_ICMPV4_TYPE, TCA_FLOWER_KEY_ICMPV4_TYPE_MASK,
+       icmp_type, KC_ICMPV4),
+    KF(TCA_FLOWER_KEY_ICMPV4_CODE, TCA_FLOWER_KEY_ICMPV4_CODE_MASK,
+       icmp_code, KC_ICMPV4),
+    KF(TCA_FLOWER_KEY_ICMPV6_TYPE, TCA_FLOWER_KEY_ICMPV6_TYPE_MASK,
+       icmp_type, KC_ICMPV6),
+    KF(TCA_FLOWER_KEY_ICMPV6_CODE, TCA_FLOWER_KEY_ICMPV6_CODE_MASK,
+       icmp_code, KC_ICMPV6),
+    KF(TCA_FLOWER_KEY_TCP_FLAGS, TCA_FLOWER_KEY_TCP_FLAGS_MASK, tcp_flags,
+       KC_TCP),
+    KF(TCA_FLOWER_KEY_ARP_SIP, TCA_FLOWER_KEY_ARP_SIP_MASK, arp_sip, KC_ARP),
+    KF(TCA_FLOWER_KEY_ARP_TIP, TCA_FLOWER_KEY_ARP_TIP_MASK, arp_tip, KC_ARP),
+    KF(TCA_FLOWER_KEY_ARP_OP, TCA_FLOWER_KEY_ARP_OP_MASK, arp_op, KC_ARP),
+    KF(TCA_FLOWER_KEY_ARP_SHA, TCA_FLOWER_KEY_ARP_SHA_MASK, arp_sha, KC_ARP),
+    KF(TCA_FLOWER_KEY_ARP_THA, TCA_FLOWER_KEY_ARP_THA_MASK, arp_tha, KC_ARP),
+    KF(TCA_FLOWER_KEY_CT_STATE, TCA_FLOWER_KEY_CT_STATE_MASK, ct_state,
+       KC_ANY),
+    KF(TCA_FLOWER_KEY_CT_ZONE, TCA_FLOWER_KEY_CT_ZONE_MASK, ct_zone, KC_ANY),
+    KF(TCA_FLOWER_KEY_CT_MARK, TCA_FLOWER_KEY_CT_MARK_MASK, ct_mark, KC_ANY),
+    KF(TCA_FLOWER_KEY_CT_LABELS, TCA_FLOWER_KEY_CT_LABELS_MASK, ct_label,
+       KC_ANY),
+};
+
+/* Key attributes that are not byte copies of a field (see the table). */
+static const struct attr_policy special_key_policy[] = {
+    { TCA_FLOWER_KEY_VLAN_ID, MNL_TYPE_U16, 0, false },
+    { TCA_FLOWER_KEY_VLAN_PRIO, MNL_TYPE_U8, 0, false },
+    { TCA_FLOWER_KEY_FLAGS, MNL_TYPE_U32, 0, false },
+    { TCA_FLOWER_KEY_FLAGS_MASK, MNL_TYPE_U32, 0, false },
+};
+
+static bool put_vlan(struct nlmsghdr *, const struct flower_rule *);
+static bool put_ip_flags(struct nlmsghdr *, const struct flower_rule *);
+static bool field_encodable(const struct flower_rule *, uint16_t offset);
+static bool key_cond_holds(const struct flower_rule *, enum key_cond);
+static int decode_vlan(const struct nlattr *const *tb, uint16_t protocol,
+                       struct flower_rule *);
+static int decode_ip_flags(const struct nlattr *const *tb,
+                           struct flower_rule *);
+
+/* Encoding. */
+
+/* Puts the key and mask attributes of every matched field of 'rule'.
+ * Returns false if a field cannot be expressed (see the file comment). */
+bool
+codec_put_keys(struct nlmsghdr *nlh, const struct flower_rule *rule)
+{
+    const struct key_field *f;
+
+    for (f = key_fields; f < &key_fields[ARRAY_SIZE(key_fields)]; f++) {
+        const uint8_t *key = (const uint8_t *) &rule->key + f->offset;
+        const uint8_t *mask = (const uint8_t *) &rule->mask + f->offset;
+
+        if (codec_bytes_are(mask, f->size, 0)) {
+            continue;
+        } else if (!key_cond_holds(rule, f->cond)) {
+            if (!field_encodable(rule, f->offset)) {
+                return false;
+            }
+            continue;
+        } else if (!f->mask_attr && !codec_bytes_are(mask, f->size, 0xff)) {
+            return false;
+        }
+        mnl_attr_put(nlh, f->attr, f->size, key);
+        if (f->mask_attr) {
+            mnl_attr_put(nlh, f->mask_attr, f->size, mask);
+        }
+    }
+    return put_vlan(nlh, rule) && put_ip_flags(nlh, rule);
+}
+
+/* Puts TCA_FLOWER_KEY_VLAN_ID and _VLAN_PRIO: host order and without mask
+ * attributes (the kernel sets a full mask), so only full masks encode. */
+static bool
+put_vlan(struct nlmsghdr *nlh, const struct flower_rule *rule)
+{
+    const struct flower_key *key = &rule->key;
+    const struct flower_key *mask = &rule->mask;
+    bool tagged = key_cond_holds(rule, KC_VLAN);
+
+    if (mask->vlan_eth_type && codec_is_vlan_tpid(key->vlan_eth_type)) {
+        return false;           /* QinQ needs the CVLAN keys. */
+    }
+    if (mask->vlan_id) {
+        if (!tagged || (mask->vlan_id & VID_MASK) != VID_MASK) {
+            return false;
+        }
+        mnl_attr_put_u16(nlh, TCA_FLOWER_KEY_VLAN_ID,
+                         key->vlan_id & VID_MASK);
+    }
+    if (mask->vlan_prio) {
+        if (!tagged || (mask->vlan_prio & PCP_MASK) != PCP_MASK) {
+            return false;
+        }
+        mnl_attr_put_u8(nlh, TCA_FLOWER_KEY_VLAN_PRIO,
+                        key->vlan_prio & PCP_MASK);
+    }
+    return true;
+}
+
+/* Puts TCA_FLOWER_KEY_FLAGS and the mask the kernel requires with it, both
+ * big-endian u32s (fl_set_key_flags()); only the fragment bits exist. */
+static bool
+put_ip_flags(struct nlmsghdr *nlh, const struct flower_rule *rule)
+{
+    if (!rule->mask.ip_flags) {
+        return true;
+    } else if (rule->mask.ip_flags & ~FRAG_FLAGS) {
+        return false;
+    }
+    mnl_attr_put_u32(nlh, TCA_FLOWER_KEY_FLAGS, htonl(rule->key.ip_flags));
+    mnl_attr_put_u32(nlh, TCA_FLOWER_KEY_FLAGS_MASK,
+                     htonl(rule->mask.ip_flags));
+    return true;
+}
+
+/* Returns true if a 'key_fields' row for the field at 'offset' has its
+ * condition met in 'rule', i.e. the field can be put at all. */
+static bool
+field_encodable(const struct flower_rule *rule, uint16_t offset)
+{
+    const struct key_field *f;
+
+    for (f = key_fields; f < &key_fields[ARRAY_SIZE(key_fields)]; f++) {
+        if (f->offset == offset && key_cond_holds(rule, f->cond)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Returns true if 'cond' holds for the key and mask of 'rule'.  The
+ * effective ethertype is the kernel's basic.n_proto: the inner type of a
+ * VLAN match, else the ethertype. */
+static bool
+key_cond_holds(const struct flower_rule *rule, enum key_cond cond)
+{
+    const struct flower_key *key = &rule->key;
+    const struct flower_key *mask = &rule->mask;
+    bool tagged = mask->eth_type && codec_is_vlan_tpid(key->eth_type);
+    uint16_t eth = mask->eth_type ? key->eth_type : 0;
+    int proto = mask->ip_proto ? key->ip_proto : -1;
+
+    if (tagged) {
+        eth = mask->vlan_eth_type ? key->vlan_eth_type : 0;
+    }
+    switch (cond) {
+    case KC_ANY: return true;
+    case KC_VLAN: return tagged;
+    case KC_IP: return eth == htons(ETH_P_IP) || eth == htons(ETH_P_IPV6);
+    case KC_NO_IPV4: return !mask->ipv4_src && !mask->ipv4_dst;
+    case KC_TCP: return proto == IPPROTO_TCP;
+    case KC_UDP: return proto == IPPROTO_UDP;
+    case KC_SCTP: return proto == IPPROTO_SCTP;
+    case KC_ICMPV4: return eth == htons(ETH_P_IP) && proto == IPPROTO_ICMP;
+    case KC_ICMPV6:
+        return eth == htons(ETH_P_IPV6) && proto == IPPROTO_ICMPV6;
+    case KC_ARP: return eth == htons(ETH_P_ARP) || eth == htons(ETH_P_RARP);
+    }
+    return false;
+}
+
+/* Decoding. */
+
+/* Fills the key and mask of 'rule' from the validated options 'tb'. */
+int
+codec_decode_keys(const struct nlattr *const *tb, uint16_t protocol,
+            struct flower_rule *rule)
+{
+    const struct key_field *f;
+    int error;
+
+    for (f = key_fields; f < &key_fields[ARRAY_SIZE(key_fields)]; f++) {
+        uint8_t *key = (uint8_t *) &rule->key + f->offset;
+        uint8_t *mask = (uint8_t *) &rule->mask + f->offset;
+        const struct nlattr *mask_attr = (f->mask_attr ? tb[f->mask_attr]
+                                          : NULL);
+
+        if (!tb[f->attr]) {
+            if (mask_attr) {
+                return EPROTO;  /* A mask without its key. */
+            }
+            continue;
+        }
+        memcpy(key, mnl_attr_get_payload(tb[f->attr]), f->size);
+        if (mask_attr) {
+            memcpy(mask, mnl_attr_get_payload(mask_attr), f->size);
+        } else {
+            memset(mask, 0xff, f->size);
+        }
+    }
+
+    error = decode_vlan(tb, protocol, rule);
+    if (!error) {
+        error = decode_ip_flags(tb, rule);
+    }
+
+    /* The kernel reports no key it ignores, and of several attributes for a
+     * field (ports, ICMP) only the one matching the protocol. */
+    for (f = key_fields; !error && f < &key_fields[ARRAY_SIZE(key_fields)];
+         f++) {
+        if (tb[f->attr] && !key_cond_holds(rule, f->cond)) {
+            error = EPROTO;
+        }
+    }
+    return error;
+}
+
+/* Fills the VLAN fields of 'rule' and, for a kernel dump, the outer
+ * ethertype from 'protocol' (see the file comment). */
+static int
+decode_vlan(const struct nlattr *const *tb, uint16_t protocol,
+            struct flower_rule *rule)
+{
+    struct flower_key *key = &rule->key;
+    struct flower_key *mask = &rule->mask;
+
+    if (tb[TCA_FLOWER_KEY_VLAN_ID]) {
+        key->vlan_id = (mnl_attr_get_u16(tb[TCA_FLOWER_KEY_VLAN_ID])
+                        & VID_MASK);
+        mask->vlan_id = VID_MASK;
+    }
+    if (tb[TCA_FLOWER_KEY_VLAN_PRIO]) {
+        key->vlan_prio = (mnl_attr_get_u8(tb[TCA_FLOWER_KEY_VLAN_PRIO])
+                          & PCP_MASK);
+        mask->vlan_prio = PCP_MASK;
+    }
+    if (!mask->vlan_id && !mask->vlan_prio && !mask->vlan_eth_type) {
+        return 0;
+    } else if (mask->vlan_eth_type && codec_is_vlan_tpid(key->vlan_eth_type)) {
+        return EOPNOTSUPP;      /* QinQ: the CVLAN keys are not modelled. */
+    } else if (mask->eth_type && codec_is_vlan_tpid(key->eth_type)) {
+        return 0;               /* Request form: the TPID is there. */
+    }
+
+    /* Dump form: ETH_TYPE, if any, repeats the inner type (both come from
+     * basic.n_proto) and the TPID is the filter protocol. */
+    if ((mask->eth_type != 0) != (mask->vlan_eth_type != 0)
+        || key->eth_type != key->vlan_eth_type) {
+        return EPROTO;
+    } else if (!codec_is_vlan_tpid(protocol)) {
+        return EOPNOTSUPP;      /* Protocol "all": the TPID is lost. */
+    }
+    key->eth_type = protocol;
+    mask->eth_type = 0xffff;
+    return 0;
+}
+
+/* Fills 'ip_flags' of 'rule' from the big-endian TCA_FLOWER_KEY_FLAGS and
+ * its mandatory mask. */
+static int
+decode_ip_flags(const struct nlattr *const *tb, struct flower_rule *rule)
+{
+    const struct nlattr *key = tb[TCA_FLOWER_KEY_FLAGS];
+    const struct nlattr *mask = tb[TCA_FLOWER_KEY_FLAGS_MASK];
+
+    if (!key && !mask) {
+        return 0;
+    } else if (!key || !mask) {
+        return EPROTO;
+    }
+    rule->key.ip_flags = ntohl(mnl_attr_get_u32(key));
+    rule->mask.ip_flags = ntohl(mnl_attr_get_u32(mask));
+    return ((rule->key.ip_flags | rule->mask.ip_flags) & ~FRAG_FLAGS
+            ? EOPNOTSUPP : 0);
+}
+
+/* Looks key attribute 'type' up into '*pol', for a walk over TCA_OPTIONS.
+ * Returns false if it is not a key attribute the codec knows. */
+bool
+codec_key_policy(uint16_t type, struct attr_policy *pol)
+{
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(special_key_policy); i++) {
+        if (special_key_policy[i].type == type) {
+            *pol = special_key_policy[i];
+            return true;
+        }
+    }
+    for (i = 0; type && i < ARRAY_SIZE(key_fields); i++) {
+        if (key_fields[i].attr == type || key_fields[i].mask_attr == type) {
+            pol->type = type;
+            pol->data = MNL_TYPE_UNSPEC;
+            pol->size = key_fields[i].size;
+            pol->skip = false;
+            return true;
+        }
+    }
+    return false;
+}

@@ -1,0 +1,95 @@
+/*
+ * Internals shared by the files of the TC flower codec (flower-codec.h):
+ * flower-codec.c (messages, the filter header, the decode driver and the
+ * attribute walks), flower-codec-keys.c (the match keys) and
+ * flower-codec-actions.c (the actions).  Not for use outside the codec.
+ */
+#ifndef FLOWER_CODEC_PRIVATE_H
+#define FLOWER_CODEC_PRIVATE_H 1
+
+#include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/if_ether.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "flower-rule.h"
+
+#define ARRAY_SIZE(ARRAY) (sizeof (ARRAY) / sizeof (ARRAY)[0])
+
+/* Kernel ABI constants that the uapi headers do not name. */
+enum {
+    VID_MASK = 0x0fff,          /* 802.1Q VLAN identifier bits. */
+    PCP_MASK = 0x7,             /* 802.1p priority bits. */
+};
+
+/* How an attribute is checked before it is read. */
+struct attr_policy {
+    uint16_t type;                  /* Attribute type. */
+    enum mnl_attr_data_type data;   /* For mnl_attr_validate{,2}(). */
+    uint16_t size;                  /* Exact payload size, 0: 'data''s. */
+    bool skip;                      /* Accepted, never read (padding). */
+};
+
+/* Head of every attribute walk's context (its first member, so that the
+ * callbacks' 'void *' points to both). */
+struct parse_state {
+    const char *next;           /* End of the last attribute visited. */
+    int error;                  /* Positive errno once a callback fails. */
+};
+
+/* Walk that checks types against a policy and indexes them in 'tb'. */
+struct policy_ctx {
+    struct parse_state st;      /* Must be first. */
+    const struct attr_policy *policy;   /* Types accepted, and checks. */
+    size_t n_policy;            /* Rows in 'policy'. */
+    uint16_t max;               /* Highest type the uapi headers know. */
+    bool strict;                /* Unlisted type: EOPNOTSUPP, not ignored. */
+    bool keys;                  /* Also accept codec_key_policy()'s types. */
+    const struct nlattr **tb;   /* Output, 'max' + 1 slots. */
+};
+
+/* Match keys (flower-codec-keys.c). */
+bool codec_put_keys(struct nlmsghdr *, const struct flower_rule *);
+int codec_decode_keys(const struct nlattr *const *tb, uint16_t protocol,
+                      struct flower_rule *);
+bool codec_key_policy(uint16_t type, struct attr_policy *);
+
+/* Actions (flower-codec-actions.c). */
+bool codec_put_actions(struct nlmsghdr *, const struct flower_rule *);
+int codec_decode_actions(const struct nlattr *list, struct flower_rule *);
+
+/* Attribute walks (flower-codec.c).  Each callback validates an attribute
+ * with libmnl before anything reads it, and a walk fails unless the
+ * attributes fill their container exactly. */
+int codec_parse_nested(const struct nlattr *, mnl_attr_cb_t,
+                       struct parse_state *);
+int codec_parse_end(int ret, const struct parse_state *, const void *end);
+int codec_policy_cb(const struct nlattr *, void *ctx_);
+void codec_note_attr(struct parse_state *, const struct nlattr *);
+int codec_parse_fail(struct parse_state *, int error);
+
+/* Returns true if all 'n' bytes at 'p' equal 'value'. */
+static inline bool
+codec_bytes_are(const void *p_, size_t n, uint8_t value)
+{
+    const uint8_t *p = p_;
+
+    while (n--) {
+        if (*p++ != value) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Returns true if 'eth_type' (network order) introduces a VLAN tag, as the
+ * kernel's eth_type_vlan() decides. */
+static inline bool
+codec_is_vlan_tpid(uint16_t eth_type)
+{
+    return (eth_type == htons(ETH_P_8021Q)
+            || eth_type == htons(ETH_P_8021AD));
+}
+
+#endif /* flower-codec-private.h */
