@@ -24,6 +24,7 @@
 #include "netlink.h"
 #include "offload-explain.h"
 #include "odp-util.h"
+#include "packets.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
@@ -76,19 +77,28 @@ log_refusal(const struct netdev *netdev, const ovs_u128 *ufid,
     }
 }
 
-/* Converts kernel counters of 'rule' plus 'base' into OVS stats. */
+/* Converts kernel counters of 'rule' plus 'base' into OVS stats.
+ *
+ * TC counts bytes from the network header on ingress (the kernel has
+ * already pulled the Ethernet header and taken a VLAN tag into metadata),
+ * while OVS's datapath counts the whole frame, tag included.  Add what TC
+ * left out, so that a flow's bytes do not change when it is offloaded. */
 static void
 rule_stats(const struct flower_rule *rule, const struct dpif_flow_stats *base,
            struct dpif_flow_stats *stats)
 {
+    uint64_t l2_len = ETH_HEADER_LEN;
     long long int used = 0;
 
+    if (rule->mask.eth_type && eth_type_vlan(rule->key.eth_type)) {
+        l2_len += VLAN_HEADER_LEN;
+    }
     if (rule->stats.n_packets && rule->stats.has_lastuse) {
         used = time_msec() - rule->stats.lastuse_ms;
     }
     memset(stats, 0, sizeof *stats);
     stats->n_packets = rule->stats.n_packets;
-    stats->n_bytes = rule->stats.n_bytes;
+    stats->n_bytes = rule->stats.n_bytes + rule->stats.n_packets * l2_len;
     stats->used = used;
     if (base) {
         stats->n_packets += base->n_packets;
@@ -183,6 +193,17 @@ flow_replace(struct tc_transport *t, struct tc_flow *flow,
     return error;
 }
 
+static bool
+rule_uses_chains(const struct flower_rule *rule)
+{
+    for (int i = 0; i < rule->n_actions; i++) {
+        if (rule->actions[i].type == FLOWER_ACT_GOTO_CHAIN) {
+            return true;
+        }
+    }
+    return rule->id.chain != 0;
+}
+
 static int
 netdev_tc_flow_put(struct netdev *netdev, struct match *match,
                    struct nlattr *actions, size_t actions_len,
@@ -208,6 +229,13 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
     if (!error) {
         error = flower_translate_actions(actions, actions_len, &resolver,
                                          &rule, &refusal);
+    }
+    if (!error && !info->recirc_id_shared_with_tc && rule_uses_chains(&rule)) {
+        /* A packet that misses in chain N must go on in the datapath at
+         * recirc_id N, which needs the kernel's OVS_DP_F_TC_RECIRC_SHARING. */
+        offload_refusal_set(&refusal, OFFLOAD_REFUSAL_NO_RECIRC_SHARING,
+                            NULL);
+        error = EOPNOTSUPP;
     }
     if (error) {
         log_refusal(netdev, ufid, &refusal);
@@ -335,7 +363,7 @@ netdev_tc_flow_get_n_flows(struct netdev *netdev, uint64_t *n_flows)
 static bool
 rule_is_ours(const struct flower_rule *rule)
 {
-    return rule->has_cookie && rule->id.chain == 0;
+    return rule->has_cookie;
 }
 
 struct rule_array {

@@ -4,6 +4,9 @@ noinst_LTLIBRARIES += lib/libovsoffload-tc.la
 lib_libovsoffload_tc_la_SOURCES = \
 	lib/flower-codec.c \
 	lib/flower-codec.h \
+	lib/flower-codec-actions.c \
+	lib/flower-codec-keys.c \
+	lib/flower-codec-private.h \
 	lib/flower-rule.h \
 	lib/offload-refusal.c \
 	lib/offload-refusal.h \
@@ -18,5 +21,6 @@ lib_libovsoffload_tc_la_CFLAGS = $(OVS_WARNING_FLAGS) $(MNL_CFLAGS)
 noinst_LTLIBRARIES += lib/libovsoffload.la
 lib_libovsoffload_la_SOURCES = \
 	lib/flower-translate.c \
+	lib/flower-translate-actions.c \
 	lib/flower-translate.h
 lib_libovsoffload_la_LIBADD = lib/libovsoffload-tc.la

@@ -42,8 +42,22 @@ struct flower_key {
 
     uint16_t tp_src;            /* TCP, UDP or SCTP ports. */
     uint16_t tp_dst;
+    uint16_t tcp_flags;         /* TCP only; 12 bits, network order. */
     uint8_t icmp_type;          /* ICMPv4 or ICMPv6. */
     uint8_t icmp_code;
+
+    /* ARP (eth_type 0x0806). */
+    uint32_t arp_sip;
+    uint32_t arp_tip;
+    uint8_t arp_op;             /* Opcode, low 8 bits as flower has it. */
+    uint8_t arp_sha[6];
+    uint8_t arp_tha[6];
+
+    /* Conntrack state, as set by a ct action in an earlier chain. */
+    uint16_t ct_state;          /* TCA_FLOWER_KEY_CT_FLAGS_*, host order. */
+    uint16_t ct_zone;           /* Host order. */
+    uint32_t ct_mark;           /* Host order. */
+    uint8_t ct_label[16];
 };
 
 enum flower_action_type {
@@ -52,11 +66,34 @@ enum flower_action_type {
     FLOWER_ACT_MIRROR,          /* mirred egress mirror. */
     FLOWER_ACT_REDIRECT_INGRESS, /* mirred ingress redirect. */
     FLOWER_ACT_MIRROR_INGRESS,  /* mirred ingress mirror. */
+    FLOWER_ACT_VLAN_PUSH,       /* act_vlan push (then PIPE). */
+    FLOWER_ACT_VLAN_POP,        /* act_vlan pop (then PIPE). */
+    FLOWER_ACT_GOTO_CHAIN,      /* gact goto_chain: ends the list. */
+    FLOWER_ACT_CT,              /* act_ct (then PIPE). */
+    FLOWER_ACT_CT_CLEAR,        /* act_ct clear (then PIPE). */
+};
+
+/* act_ct parameters (TCA_CT_*).  Fields with a zero mask are not set. */
+struct flower_ct {
+    uint16_t zone;              /* Host order. */
+    bool commit;                /* TCA_CT_ACT_COMMIT. */
+    bool force;                 /* TCA_CT_ACT_FORCE. */
+    uint32_t mark, mark_mask;   /* Host order; committed with the entry. */
+    uint8_t label[16], label_mask[16];
 };
 
 struct flower_action {
     enum flower_action_type type;
-    uint32_t ifindex;           /* REDIRECT*, MIRROR*. */
+    union {
+        uint32_t ifindex;       /* REDIRECT*, MIRROR*. */
+        struct {                /* VLAN_PUSH. */
+            uint16_t proto;     /* 0x8100 or 0x88a8, network order. */
+            uint16_t id;        /* Host order, 12 bits. */
+            uint8_t prio;       /* 3 bits. */
+        } vlan;
+        uint32_t chain;         /* GOTO_CHAIN. */
+        struct flower_ct ct;    /* CT. */
+    };
 };
 
 /* Counters the kernel keeps for a rule (read back, never written). */

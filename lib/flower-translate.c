@@ -1,5 +1,6 @@
 /*
- * Megaflow <-> flower rule translation (see flower-translate.h).
+ * Megaflow match <-> flower rule key translation (see flower-translate.h;
+ * the actions are in flower-translate-actions.c).
  *
  * The match side works on a copy of the megaflow's mask: every field that
  * is expressed in the rule is cleared from the copy, and whatever is left
@@ -168,10 +169,9 @@ translate_ip(const struct flow *key, struct flow *mask,
     }
     switch (key->nw_proto) {
     case IPPROTO_TCP:
-        if (mask->tcp_flags) {
-            return refuse(refusal, OFFLOAD_REFUSAL_MATCH_TCP_FLAGS,
-                          "tcp_flags");
-        }
+        k->tcp_flags = key->tcp_flags;
+        m->tcp_flags = mask->tcp_flags;
+        mask->tcp_flags = 0;
         /* Fall through. */
     case IPPROTO_UDP:
     case IPPROTO_SCTP:
@@ -203,6 +203,85 @@ translate_ip(const struct flow *key, struct flow *mask,
     return 0;
 }
 
+/* OVS's conntrack state bits and flower's, in the same order. */
+static const struct {
+    uint32_t ovs;
+    uint16_t flower;
+} ct_state_map[] = {
+    { OVS_CS_F_NEW, TCA_FLOWER_KEY_CT_FLAGS_NEW },
+    { OVS_CS_F_ESTABLISHED, TCA_FLOWER_KEY_CT_FLAGS_ESTABLISHED },
+    { OVS_CS_F_RELATED, TCA_FLOWER_KEY_CT_FLAGS_RELATED },
+    { OVS_CS_F_REPLY_DIR, TCA_FLOWER_KEY_CT_FLAGS_REPLY },
+    { OVS_CS_F_INVALID, TCA_FLOWER_KEY_CT_FLAGS_INVALID },
+    { OVS_CS_F_TRACKED, TCA_FLOWER_KEY_CT_FLAGS_TRACKED },
+};
+
+/* Translates the conntrack match (state set by a ct action in an earlier
+ * chain): state bits flower knows, zone, mark and label.  NAT state bits
+ * and the original-direction tuple have no flower key. */
+static int
+translate_ct(const struct flow *key, struct flow *mask,
+             struct flower_rule *rule, struct offload_refusal_info *refusal)
+{
+    uint32_t state_mask = mask->ct_state;
+
+    for (size_t i = 0; i < ARRAY_SIZE(ct_state_map); i++) {
+        if (state_mask & ct_state_map[i].ovs) {
+            rule->mask.ct_state |= ct_state_map[i].flower;
+            if (key->ct_state & ct_state_map[i].ovs) {
+                rule->key.ct_state |= ct_state_map[i].flower;
+            }
+            state_mask &= ~ct_state_map[i].ovs;
+        }
+    }
+    if (state_mask) {
+        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_CT, "ct_state nat");
+    }
+    mask->ct_state = 0;
+
+    rule->key.ct_zone = key->ct_zone;
+    rule->mask.ct_zone = mask->ct_zone;
+    rule->key.ct_mark = key->ct_mark;
+    rule->mask.ct_mark = mask->ct_mark;
+    memcpy(rule->key.ct_label, &key->ct_label, sizeof rule->key.ct_label);
+    memcpy(rule->mask.ct_label, &mask->ct_label, sizeof rule->mask.ct_label);
+    mask->ct_zone = 0;
+    mask->ct_mark = 0;
+    mask->ct_label = OVS_U128_ZERO;
+
+    if (mask->ct_nw_proto || mask->ct_nw_src || mask->ct_nw_dst
+        || mask->ct_tp_src || mask->ct_tp_dst
+        || ipv6_addr_is_set(&mask->ct_ipv6_src)
+        || ipv6_addr_is_set(&mask->ct_ipv6_dst)) {
+        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_CT,
+                      leftover_field_name(mask));
+    }
+    return 0;
+}
+
+/* Translates ARP fields; OVS keeps them in the IP fields' places. */
+static void
+translate_arp(const struct flow *key, struct flow *mask,
+              struct flower_rule *rule)
+{
+    struct flower_key *k = &rule->key, *m = &rule->mask;
+
+    k->arp_sip = key->nw_src;
+    m->arp_sip = mask->nw_src;
+    k->arp_tip = key->nw_dst;
+    m->arp_tip = mask->nw_dst;
+    k->arp_op = key->nw_proto;
+    m->arp_op = mask->nw_proto;
+    memcpy(k->arp_sha, key->arp_sha.ea, ETH_ADDR_LEN);
+    memcpy(m->arp_sha, mask->arp_sha.ea, ETH_ADDR_LEN);
+    memcpy(k->arp_tha, key->arp_tha.ea, ETH_ADDR_LEN);
+    memcpy(m->arp_tha, mask->arp_tha.ea, ETH_ADDR_LEN);
+    mask->nw_src = mask->nw_dst = 0;
+    mask->nw_proto = 0;
+    memset(&mask->arp_sha, 0, sizeof mask->arp_sha);
+    memset(&mask->arp_tha, 0, sizeof mask->arp_tha);
+}
+
 /* Translates 'match' into the key, mask and protocol of 'rule'.  The
  * in_port and recirc_id are consumed here, but placing the rule on the right
  * device is the caller's job.  Returns 0 or EOPNOTSUPP with 'refusal'. */
@@ -214,9 +293,9 @@ flower_translate_match(const struct match *match, struct flower_rule *rule,
     struct flow mask = match->wc.masks;
     int error;
 
-    if (mask.recirc_id && key->recirc_id) {
-        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_RECIRC_ID, "recirc_id");
-    }
+    /* Each recirculation id is a TC chain; whether the kernel can resume
+     * a chain in the datapath on a miss is the caller's to check. */
+    rule->id.chain = mask.recirc_id ? key->recirc_id : 0;
     mask.recirc_id = 0;
     mask.in_port.odp_port = 0;
 
@@ -239,13 +318,9 @@ flower_translate_match(const struct match *match, struct flower_rule *rule,
         mask.pkt_mark = 0;
     }
 
-    if (mask.ct_state || mask.ct_zone || mask.ct_mark
-        || !ovs_u128_is_zero(mask.ct_label) || mask.ct_nw_proto
-        || mask.ct_nw_src || mask.ct_nw_dst || mask.ct_tp_src
-        || mask.ct_tp_dst || ipv6_addr_is_set(&mask.ct_ipv6_src)
-        || ipv6_addr_is_set(&mask.ct_ipv6_dst)) {
-        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_CT,
-                      leftover_field_name(&mask));
+    error = translate_ct(key, &mask, rule, refusal);
+    if (error) {
+        return error;
     }
     if (mask.mpls_lse[0]) {
         return refuse(refusal, OFFLOAD_REFUSAL_MATCH_MPLS, "mpls_lse");
@@ -277,12 +352,8 @@ flower_translate_match(const struct match *match, struct flower_rule *rule,
         if (error) {
             return error;
         }
-    } else if (key->dl_type == htons(ETH_TYPE_ARP)
-               && (mask.nw_src || mask.nw_dst || mask.nw_proto
-                   || !eth_addr_is_zero(mask.arp_sha)
-                   || !eth_addr_is_zero(mask.arp_tha))) {
-        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_ARP,
-                      leftover_field_name(&mask));
+    } else if (rule->mask.eth_type && key->dl_type == htons(ETH_TYPE_ARP)) {
+        translate_arp(key, &mask, rule);
     }
 
     if (!is_all_zeros(&mask, sizeof mask)) {
@@ -292,85 +363,52 @@ flower_translate_match(const struct match *match, struct flower_rule *rule,
     return 0;
 }
 
-/* Writes the name of ODP action 'nla' (as ovs-dpctl prints it, without
- * arguments) into 'name'. */
 static void
-action_name(const struct nlattr *nla, char *name, size_t size)
+rule_ct_to_match(const struct flower_rule *rule, struct match *match)
 {
-    struct ds s = DS_EMPTY_INITIALIZER;
+    const struct flower_key *k = &rule->key, *m = &rule->mask;
+    uint32_t state = 0, state_mask = 0;
+    ovs_u128 label, label_mask;
 
-    format_odp_actions(&s, nla, nla->nla_len, NULL);
-    snprintf(name, size, "%.*s", (int) strcspn(ds_cstr(&s), "(:,"),
-             ds_cstr(&s));
-    ds_destroy(&s);
+    for (size_t i = 0; i < ARRAY_SIZE(ct_state_map); i++) {
+        if (m->ct_state & ct_state_map[i].flower) {
+            state_mask |= ct_state_map[i].ovs;
+            if (k->ct_state & ct_state_map[i].flower) {
+                state |= ct_state_map[i].ovs;
+            }
+        }
+    }
+    if (state_mask) {
+        match_set_ct_state_masked(match, state, state_mask);
+    }
+    if (m->ct_zone) {
+        match_set_ct_zone_masked(match, k->ct_zone, m->ct_zone);
+    }
+    if (m->ct_mark) {
+        match_set_ct_mark_masked(match, k->ct_mark, m->ct_mark);
+    }
+    memcpy(&label, k->ct_label, sizeof label);
+    memcpy(&label_mask, m->ct_label, sizeof label_mask);
+    if (!ovs_u128_is_zero(label_mask)) {
+        match_set_ct_label_masked(match, label, label_mask);
+    }
 }
 
-static int
-add_action(struct flower_rule *rule, enum flower_action_type type,
-           uint32_t ifindex, struct offload_refusal_info *refusal)
+static void
+rule_arp_to_match(const struct flower_rule *rule, struct match *match)
 {
-    if (rule->n_actions >= FLOWER_MAX_ACTIONS) {
-        return refuse(refusal, OFFLOAD_REFUSAL_ACTION_TOO_MANY, NULL);
-    }
-    rule->actions[rule->n_actions].type = type;
-    rule->actions[rule->n_actions].ifindex = ifindex;
-    rule->n_actions++;
-    return 0;
-}
+    const struct flower_key *k = &rule->key, *m = &rule->mask;
+    struct eth_addr key_mac, mask_mac;
 
-/* Translates ODP 'actions' into rule actions: every output but the last
- * becomes a mirror, the last one a redirect (to the device's ingress for an
- * internal port, so the packet reaches the host); no output is a drop.
- * Returns 0 or EOPNOTSUPP with 'refusal'. */
-int
-flower_translate_actions(const struct nlattr *actions, size_t actions_len,
-                         const struct flower_port_resolver *resolver,
-                         struct flower_rule *rule,
-                         struct offload_refusal_info *refusal)
-{
-    const struct nlattr *nla;
-    size_t left;
-    int error;
-
-    rule->n_actions = 0;
-    NL_ATTR_FOR_EACH (nla, left, actions, actions_len) {
-        int type = nl_attr_type(nla);
-        bool ingress = false;
-        int ifindex;
-
-        if (type == OVS_ACTION_ATTR_DROP && left <= NLA_ALIGN(nla->nla_len)) {
-            break;              /* An explicit drop, always last. */
-        }
-        if (type != OVS_ACTION_ATTR_OUTPUT) {
-            action_name(nla, refusal->detail, sizeof refusal->detail);
-            refusal->reason = OFFLOAD_REFUSAL_ACTION_UNSUPPORTED;
-            return EOPNOTSUPP;
-        }
-        if (nl_attr_get_size(nla) != sizeof(uint32_t)) {
-            return refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED,
-                          "output");
-        }
-        ifindex = resolver->output_ifindex(resolver->aux,
-                                           nl_attr_get_u32(nla), &ingress,
-                                           refusal);
-        if (ifindex <= 0) {
-            return EOPNOTSUPP;
-        }
-        error = add_action(rule, (ingress ? FLOWER_ACT_MIRROR_INGRESS
-                                  : FLOWER_ACT_MIRROR), ifindex, refusal);
-        if (error) {
-            return error;
-        }
-    }
-
-    if (rule->n_actions) {
-        struct flower_action *last = &rule->actions[rule->n_actions - 1];
-
-        last->type = (last->type == FLOWER_ACT_MIRROR_INGRESS
-                      ? FLOWER_ACT_REDIRECT_INGRESS : FLOWER_ACT_REDIRECT);
-        return 0;
-    }
-    return add_action(rule, FLOWER_ACT_DROP, 0, refusal);
+    match_set_nw_src_masked(match, k->arp_sip, m->arp_sip);
+    match_set_nw_dst_masked(match, k->arp_tip, m->arp_tip);
+    match_set_nw_proto_masked(match, k->arp_op, m->arp_op);
+    memcpy(key_mac.ea, k->arp_sha, ETH_ADDR_LEN);
+    memcpy(mask_mac.ea, m->arp_sha, ETH_ADDR_LEN);
+    match_set_arp_sha_masked(match, key_mac, mask_mac);
+    memcpy(key_mac.ea, k->arp_tha, ETH_ADDR_LEN);
+    memcpy(mask_mac.ea, m->arp_tha, ETH_ADDR_LEN);
+    match_set_arp_tha_masked(match, key_mac, mask_mac);
 }
 
 /* Builds the megaflow match that 'rule' implements, as the datapath would
@@ -411,6 +449,10 @@ flower_rule_to_match(const struct flower_rule *rule, uint32_t in_port,
     if (m->eth_type) {
         match_set_dl_type(match, dl_type);
     }
+    rule_ct_to_match(rule, match);
+    if (m->eth_type && dl_type == htons(ETH_TYPE_ARP)) {
+        rule_arp_to_match(rule, match);
+    }
     if (!m->eth_type || !is_ip_any(&match->flow)) {
         return;
     }
@@ -449,6 +491,9 @@ flower_rule_to_match(const struct flower_rule *rule, uint32_t in_port,
         || k->ip_proto == IPPROTO_SCTP) {
         match_set_tp_src_masked(match, k->tp_src, m->tp_src);
         match_set_tp_dst_masked(match, k->tp_dst, m->tp_dst);
+        if (m->tcp_flags) {
+            match_set_tcp_flags_masked(match, k->tcp_flags, m->tcp_flags);
+        }
     } else if (k->ip_proto == IPPROTO_ICMP || k->ip_proto == IPPROTO_ICMPV6) {
         match_set_tp_src_masked(match, htons(k->icmp_type),
                                 htons(m->icmp_type));
@@ -457,31 +502,3 @@ flower_rule_to_match(const struct flower_rule *rule, uint32_t in_port,
     }
 }
 
-/* Appends the ODP actions that 'rule' performs to 'buf'.  Returns 0, or
- * ENOENT if it outputs to a device that is not a datapath port. */
-int
-flower_rule_to_odp_actions(const struct flower_rule *rule,
-                           const struct flower_port_resolver *resolver,
-                           struct ofpbuf *buf)
-{
-    for (int i = 0; i < rule->n_actions; i++) {
-        const struct flower_action *action = &rule->actions[i];
-        uint32_t port;
-
-        switch (action->type) {
-        case FLOWER_ACT_DROP:
-            break;
-        case FLOWER_ACT_REDIRECT:
-        case FLOWER_ACT_MIRROR:
-        case FLOWER_ACT_REDIRECT_INGRESS:
-        case FLOWER_ACT_MIRROR_INGRESS:
-            port = resolver->ifindex_to_port(resolver->aux, action->ifindex);
-            if (port == UINT32_MAX) {
-                return ENOENT;
-            }
-            nl_msg_put_u32(buf, OVS_ACTION_ATTR_OUTPUT, port);
-            break;
-        }
-    }
-    return 0;
-}

@@ -12,7 +12,7 @@
 
 #define OFFLOAD_REFUSALS                                                   \
     R(NONE, "none")                                                        \
-    R(MATCH_RECIRC_ID, "match on a non-zero recirc_id (no TC chains yet)") \
+    R(NO_RECIRC_SHARING, "the kernel cannot resume TC chains in the datapath") \
     R(MATCH_TUNNEL, "match on tunnel metadata")                            \
     R(MATCH_NOT_ETHERNET, "packet is not Ethernet")                        \
     R(MATCH_VLAN_MASK, "VLAN TCI partially masked")                        \

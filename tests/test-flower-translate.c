@@ -43,24 +43,50 @@ fake_ifindex_to_port(void *aux OVS_UNUSED, int ifindex)
     return ifindex > 100 && ifindex < 200 ? ifindex - 100 : UINT32_MAX;
 }
 
-/* Prints the TC actions of 'rule', so tests see mirror vs redirect and
- * egress vs ingress. */
+/* Prints the TC actions of 'rule', so tests see mirror vs redirect,
+ * egress vs ingress and the other TC actions chosen. */
 static void
 print_tc_actions(const struct flower_rule *rule)
 {
-    static const char *const names[] = {
-        [FLOWER_ACT_DROP] = "drop",
-        [FLOWER_ACT_REDIRECT] = "redirect",
-        [FLOWER_ACT_MIRROR] = "mirror",
-        [FLOWER_ACT_REDIRECT_INGRESS] = "ingress-redirect",
-        [FLOWER_ACT_MIRROR_INGRESS] = "ingress-mirror",
-    };
-
     printf("tc actions:");
     for (int i = 0; i < rule->n_actions; i++) {
-        printf(" %s", names[rule->actions[i].type]);
-        if (rule->actions[i].type != FLOWER_ACT_DROP) {
-            printf("(%"PRIu32")", rule->actions[i].ifindex);
+        const struct flower_action *a = &rule->actions[i];
+
+        switch (a->type) {
+        case FLOWER_ACT_DROP:
+            printf(" drop");
+            break;
+        case FLOWER_ACT_REDIRECT:
+            printf(" redirect(%"PRIu32")", a->ifindex);
+            break;
+        case FLOWER_ACT_MIRROR:
+            printf(" mirror(%"PRIu32")", a->ifindex);
+            break;
+        case FLOWER_ACT_REDIRECT_INGRESS:
+            printf(" ingress-redirect(%"PRIu32")", a->ifindex);
+            break;
+        case FLOWER_ACT_MIRROR_INGRESS:
+            printf(" ingress-mirror(%"PRIu32")", a->ifindex);
+            break;
+        case FLOWER_ACT_VLAN_PUSH:
+            printf(" vlan-push(0x%04x,%u,%u)", ntohs(a->vlan.proto),
+                   a->vlan.id, a->vlan.prio);
+            break;
+        case FLOWER_ACT_VLAN_POP:
+            printf(" vlan-pop");
+            break;
+        case FLOWER_ACT_GOTO_CHAIN:
+            printf(" goto-chain(%"PRIu32")", a->chain);
+            break;
+        case FLOWER_ACT_CT:
+            printf(" ct(zone=%u%s%s,mark=%#"PRIx32"/%#"PRIx32")",
+                   a->ct.zone, a->ct.commit ? ",commit" : "",
+                   a->ct.force ? ",force" : "", a->ct.mark,
+                   a->ct.mark_mask);
+            break;
+        case FLOWER_ACT_CT_CLEAR:
+            printf(" ct-clear");
+            break;
         }
     }
     printf("\n");
@@ -73,7 +99,14 @@ print_match(const struct match *match)
     struct odp_flow_key_parms parms = {
         .flow = &match->flow,
         .mask = &match->wc.masks,
-        .support = { .max_vlan_headers = 2, .recirc = true },
+        .support = {
+            .max_vlan_headers = 2,
+            .recirc = true,
+            .ct_state = true,
+            .ct_zone = true,
+            .ct_mark = true,
+            .ct_label = true,
+        },
     };
     struct ofpbuf key, mask;
     struct ds s = DS_EMPTY_INITIALIZER;
@@ -143,7 +176,8 @@ main(int argc, char *argv[])
      * the rule sits on and recirc_id its chain. */
     odp_port_t in_port = match.flow.in_port.odp_port;
 
-    printf("protocol: 0x%04x\n", ntohs(rule.protocol));
+    printf("protocol: 0x%04x chain: %"PRIu32"\n", ntohs(rule.protocol),
+           rule.id.chain);
     print_tc_actions(&rule);
     flower_rule_to_match(&rule, odp_to_u32(in_port), &match);
     print_match(&match);

@@ -1,0 +1,361 @@
+/*
+ * ODP actions <-> flower rule actions (see flower-translate.h).
+ *
+ * An output becomes a mirred mirror; the last output of a list that ends
+ * with one becomes a redirect.  A list that ends with an action that lets
+ * the packet go on (a mirror, a VLAN change, ct) gets a drop appended, as a
+ * datapath drops a packet whose actions run out.  recirc becomes a jump to
+ * the TC chain of the same number.
+ */
+
+#include <config.h>
+#include "flower-translate.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "netlink.h"
+#include "odp-netlink.h"
+#include "odp-util.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/ofpbuf.h"
+#include "packets.h"
+#include "util.h"
+
+static int
+refuse(struct offload_refusal_info *refusal, enum offload_refusal reason,
+       const char *detail)
+{
+    offload_refusal_set(refusal, reason, detail);
+    return EOPNOTSUPP;
+}
+
+/* Refuses 'nla' as an action we do not offload, naming it as ovs-dpctl
+ * prints it, without arguments. */
+static int
+refuse_action(const struct nlattr *nla, struct offload_refusal_info *refusal)
+{
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    format_odp_actions(&s, nla, nla->nla_len, NULL);
+    snprintf(refusal->detail, sizeof refusal->detail, "%.*s",
+             (int) strcspn(ds_cstr(&s), "(:,"), ds_cstr(&s));
+    refusal->reason = OFFLOAD_REFUSAL_ACTION_UNSUPPORTED;
+    ds_destroy(&s);
+    return EOPNOTSUPP;
+}
+
+static struct flower_action *
+add_action(struct flower_rule *rule, enum flower_action_type type,
+           struct offload_refusal_info *refusal)
+{
+    struct flower_action *action;
+
+    if (rule->n_actions >= FLOWER_MAX_ACTIONS) {
+        refuse(refusal, OFFLOAD_REFUSAL_ACTION_TOO_MANY, NULL);
+        return NULL;
+    }
+    action = &rule->actions[rule->n_actions++];
+    memset(action, 0, sizeof *action);
+    action->type = type;
+    return action;
+}
+
+static bool
+action_ends_list(enum flower_action_type type)
+{
+    return (type == FLOWER_ACT_DROP || type == FLOWER_ACT_REDIRECT
+            || type == FLOWER_ACT_REDIRECT_INGRESS
+            || type == FLOWER_ACT_GOTO_CHAIN);
+}
+
+static int
+translate_output(const struct nlattr *nla,
+                 const struct flower_port_resolver *resolver,
+                 struct flower_rule *rule,
+                 struct offload_refusal_info *refusal)
+{
+    struct flower_action *action;
+    bool ingress = false;
+    int ifindex;
+
+    if (nl_attr_get_size(nla) != sizeof(uint32_t)) {
+        return refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED, "output");
+    }
+    ifindex = resolver->output_ifindex(resolver->aux, nl_attr_get_u32(nla),
+                                       &ingress, refusal);
+    if (ifindex <= 0) {
+        return EOPNOTSUPP;
+    }
+    action = add_action(rule, (ingress ? FLOWER_ACT_MIRROR_INGRESS
+                               : FLOWER_ACT_MIRROR), refusal);
+    if (!action) {
+        return EOPNOTSUPP;
+    }
+    action->ifindex = ifindex;
+    return 0;
+}
+
+static int
+translate_push_vlan(const struct nlattr *nla, struct flower_rule *rule,
+                    struct offload_refusal_info *refusal)
+{
+    const struct ovs_action_push_vlan *push = nl_attr_get(nla);
+    struct flower_action *action;
+
+    if (nl_attr_get_size(nla) != sizeof *push
+        || !(push->vlan_tci & htons(VLAN_CFI))) {
+        return refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED,
+                      "push_vlan");
+    }
+    action = add_action(rule, FLOWER_ACT_VLAN_PUSH, refusal);
+    if (!action) {
+        return EOPNOTSUPP;
+    }
+    action->vlan.proto = push->vlan_tpid;
+    action->vlan.id = vlan_tci_to_vid(push->vlan_tci);
+    action->vlan.prio = vlan_tci_to_pcp(push->vlan_tci);
+    return 0;
+}
+
+/* Translates ct(zone, commit, force_commit, mark, labels).  NAT, helpers
+ * and timeout policies are not offloaded yet. */
+static int
+translate_ct(const struct nlattr *ct_nla, struct flower_rule *rule,
+             struct offload_refusal_info *refusal)
+{
+    struct flower_action *action = add_action(rule, FLOWER_ACT_CT, refusal);
+    struct flower_ct *ct;
+    const struct nlattr *nla;
+    size_t left;
+
+    if (!action) {
+        return EOPNOTSUPP;
+    }
+    ct = &action->ct;
+    NL_NESTED_FOR_EACH_UNSAFE (nla, left, ct_nla) {
+        enum ovs_ct_attr type = nl_attr_type(nla);
+
+        switch (type) {
+        case OVS_CT_ATTR_ZONE:
+            ct->zone = nl_attr_get_u16(nla);
+            break;
+        case OVS_CT_ATTR_COMMIT:
+            ct->commit = true;
+            break;
+        case OVS_CT_ATTR_FORCE_COMMIT:
+            ct->commit = ct->force = true;
+            break;
+        case OVS_CT_ATTR_MARK: {
+            const struct {
+                uint32_t key, mask;
+            } *mark = nl_attr_get(nla);
+
+            ct->mark = mark->key;
+            ct->mark_mask = mark->mask;
+            break;
+        }
+        case OVS_CT_ATTR_LABELS: {
+            const struct ovs_key_ct_labels *labels = nl_attr_get(nla);
+
+            memcpy(ct->label, &labels[0], sizeof ct->label);
+            memcpy(ct->label_mask, &labels[1], sizeof ct->label_mask);
+            break;
+        }
+        case OVS_CT_ATTR_EVENTMASK:
+            /* Which events conntrack reports: no effect on forwarding. */
+            break;
+        case OVS_CT_ATTR_NAT:
+            return refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                          "ct nat");
+        case OVS_CT_ATTR_HELPER:
+            return refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                          "ct helper");
+        case OVS_CT_ATTR_TIMEOUT:
+            return refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                          "ct timeout");
+        case OVS_CT_ATTR_UNSPEC:
+        case __OVS_CT_ATTR_MAX:
+        default:
+            return refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED, "ct");
+        }
+    }
+    return 0;
+}
+
+/* Translates one ODP action; 'is_last' says whether it ends the list. */
+static int
+translate_action(const struct nlattr *nla, bool is_last,
+                 const struct flower_port_resolver *resolver,
+                 struct flower_rule *rule,
+                 struct offload_refusal_info *refusal)
+{
+    enum ovs_action_attr type = nl_attr_type(nla);
+    struct flower_action *action;
+
+    switch (type) {
+    case OVS_ACTION_ATTR_OUTPUT:
+        return translate_output(nla, resolver, rule, refusal);
+    case OVS_ACTION_ATTR_DROP:
+        return is_last ? 0 : refuse_action(nla, refusal);
+    case OVS_ACTION_ATTR_RECIRC:
+        if (!is_last) {
+            return refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                          "actions after recirc");
+        }
+        action = add_action(rule, FLOWER_ACT_GOTO_CHAIN, refusal);
+        if (!action) {
+            return EOPNOTSUPP;
+        }
+        action->chain = nl_attr_get_u32(nla);
+        return 0;
+    case OVS_ACTION_ATTR_PUSH_VLAN:
+        return translate_push_vlan(nla, rule, refusal);
+    case OVS_ACTION_ATTR_POP_VLAN:
+        return add_action(rule, FLOWER_ACT_VLAN_POP, refusal) ? 0
+                                                             : EOPNOTSUPP;
+    case OVS_ACTION_ATTR_CT:
+        return translate_ct(nla, rule, refusal);
+    case OVS_ACTION_ATTR_CT_CLEAR:
+        return add_action(rule, FLOWER_ACT_CT_CLEAR, refusal) ? 0
+                                                             : EOPNOTSUPP;
+    case OVS_ACTION_ATTR_UNSPEC:
+    case OVS_ACTION_ATTR_USERSPACE:
+    case OVS_ACTION_ATTR_SET:
+    case OVS_ACTION_ATTR_SAMPLE:
+    case OVS_ACTION_ATTR_HASH:
+    case OVS_ACTION_ATTR_PUSH_MPLS:
+    case OVS_ACTION_ATTR_POP_MPLS:
+    case OVS_ACTION_ATTR_SET_MASKED:
+    case OVS_ACTION_ATTR_TRUNC:
+    case OVS_ACTION_ATTR_PUSH_ETH:
+    case OVS_ACTION_ATTR_POP_ETH:
+    case OVS_ACTION_ATTR_PUSH_NSH:
+    case OVS_ACTION_ATTR_POP_NSH:
+    case OVS_ACTION_ATTR_METER:
+    case OVS_ACTION_ATTR_CLONE:
+    case OVS_ACTION_ATTR_CHECK_PKT_LEN:
+    case OVS_ACTION_ATTR_ADD_MPLS:
+    case OVS_ACTION_ATTR_TUNNEL_PUSH:
+    case OVS_ACTION_ATTR_TUNNEL_POP:
+    case OVS_ACTION_ATTR_LB_OUTPUT:
+    case __OVS_ACTION_ATTR_MAX:
+    default:
+        return refuse_action(nla, refusal);
+    }
+}
+
+/* Translates ODP 'actions' into rule actions.  Returns 0 or EOPNOTSUPP
+ * with 'refusal'. */
+int
+flower_translate_actions(const struct nlattr *actions, size_t actions_len,
+                         const struct flower_port_resolver *resolver,
+                         struct flower_rule *rule,
+                         struct offload_refusal_info *refusal)
+{
+    const struct nlattr *nla;
+    size_t left;
+
+    rule->n_actions = 0;
+    NL_ATTR_FOR_EACH (nla, left, actions, actions_len) {
+        bool is_last = left <= NLA_ALIGN(nla->nla_len);
+        int error = translate_action(nla, is_last, resolver, rule, refusal);
+
+        if (error) {
+            return error;
+        }
+    }
+
+    if (rule->n_actions) {
+        struct flower_action *last = &rule->actions[rule->n_actions - 1];
+
+        if (last->type == FLOWER_ACT_MIRROR) {
+            last->type = FLOWER_ACT_REDIRECT;
+            return 0;
+        } else if (last->type == FLOWER_ACT_MIRROR_INGRESS) {
+            last->type = FLOWER_ACT_REDIRECT_INGRESS;
+            return 0;
+        } else if (action_ends_list(last->type)) {
+            return 0;
+        }
+    }
+    return add_action(rule, FLOWER_ACT_DROP, refusal) ? 0 : EOPNOTSUPP;
+}
+
+static void
+put_ct_action(const struct flower_ct *ct, struct ofpbuf *buf)
+{
+    size_t offset = nl_msg_start_nested(buf, OVS_ACTION_ATTR_CT);
+
+    if (ct->force) {
+        nl_msg_put_flag(buf, OVS_CT_ATTR_FORCE_COMMIT);
+    } else if (ct->commit) {
+        nl_msg_put_flag(buf, OVS_CT_ATTR_COMMIT);
+    }
+    if (ct->zone) {
+        nl_msg_put_u16(buf, OVS_CT_ATTR_ZONE, ct->zone);
+    }
+    if (ct->mark_mask) {
+        uint32_t mark[2] = { ct->mark, ct->mark_mask };
+
+        nl_msg_put_unspec(buf, OVS_CT_ATTR_MARK, mark, sizeof mark);
+    }
+    if (!is_all_zeros(ct->label_mask, sizeof ct->label_mask)) {
+        uint8_t labels[32];
+
+        memcpy(labels, ct->label, 16);
+        memcpy(labels + 16, ct->label_mask, 16);
+        nl_msg_put_unspec(buf, OVS_CT_ATTR_LABELS, labels, sizeof labels);
+    }
+    nl_msg_end_nested(buf, offset);
+}
+
+/* Appends the ODP actions that 'rule' performs to 'buf'.  Returns 0, or
+ * ENOENT if it outputs to a device that is not a datapath port. */
+int
+flower_rule_to_odp_actions(const struct flower_rule *rule,
+                           const struct flower_port_resolver *resolver,
+                           struct ofpbuf *buf)
+{
+    for (int i = 0; i < rule->n_actions; i++) {
+        const struct flower_action *action = &rule->actions[i];
+        struct ovs_action_push_vlan push;
+        uint32_t port;
+
+        switch (action->type) {
+        case FLOWER_ACT_DROP:
+            break;
+        case FLOWER_ACT_REDIRECT:
+        case FLOWER_ACT_MIRROR:
+        case FLOWER_ACT_REDIRECT_INGRESS:
+        case FLOWER_ACT_MIRROR_INGRESS:
+            port = resolver->ifindex_to_port(resolver->aux, action->ifindex);
+            if (port == UINT32_MAX) {
+                return ENOENT;
+            }
+            nl_msg_put_u32(buf, OVS_ACTION_ATTR_OUTPUT, port);
+            break;
+        case FLOWER_ACT_VLAN_PUSH:
+            push.vlan_tpid = action->vlan.proto;
+            push.vlan_tci = htons(action->vlan.id
+                                  | (action->vlan.prio << VLAN_PCP_SHIFT)
+                                  | VLAN_CFI);
+            nl_msg_put_unspec(buf, OVS_ACTION_ATTR_PUSH_VLAN, &push,
+                              sizeof push);
+            break;
+        case FLOWER_ACT_VLAN_POP:
+            nl_msg_put_flag(buf, OVS_ACTION_ATTR_POP_VLAN);
+            break;
+        case FLOWER_ACT_GOTO_CHAIN:
+            nl_msg_put_u32(buf, OVS_ACTION_ATTR_RECIRC, action->chain);
+            break;
+        case FLOWER_ACT_CT:
+            put_ct_action(&action->ct, buf);
+            break;
+        case FLOWER_ACT_CT_CLEAR:
+            nl_msg_put_flag(buf, OVS_ACTION_ATTR_CT_CLEAR);
+            break;
+        }
+    }
+    return 0;
+}
