@@ -6,6 +6,7 @@ lib_libovsoffload_tc_la_SOURCES = \
 	lib/flower-codec.h \
 	lib/flower-codec-actions.c \
 	lib/flower-codec-keys.c \
+	lib/flower-codec-pedit.c \
 	lib/flower-codec-private.h \
 	lib/flower-rule.h \
 	lib/offload-refusal.c \
@@ -22,5 +23,7 @@ noinst_LTLIBRARIES += lib/libovsoffload.la
 lib_libovsoffload_la_SOURCES = \
 	lib/flower-translate.c \
 	lib/flower-translate-actions.c \
+	lib/flower-translate-set.c \
+	lib/flower-translate-set.h \
 	lib/flower-translate.h
 lib_libovsoffload_la_LIBADD = lib/libovsoffload-tc.la

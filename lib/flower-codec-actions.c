@@ -3,16 +3,17 @@
  * list.  One table, 'act_maps', gives the exact TC action (kind, variant
  * and verdict) that expresses each modelled action, read in both
  * directions; each kind in 'act_kinds' has one function that puts its
- * options and one that reads them back.  Any other TC action is not ours
- * (EOPNOTSUPP), so a foreign rule is never mistaken for one of ours.
+ * options and one that reads them back (those of pedit and csum live in
+ * flower-codec-pedit.c).  Any other TC action is not ours (EOPNOTSUPP), so
+ * a foreign rule is never mistaken for one of ours.
  *
  * The kernel runs the actions in order while each returns TC_ACT_PIPE and
  * stops at the first other verdict (tcf_action_exec()).  So every action
- * but the last must be a PIPE one (mirror, VLAN, ct) and the last must end
- * the list (drop, redirect, goto chain): an action after an ending one
- * would never run, and no datapath flow translates to a list that ends
- * with a PIPE one (the packet would go on up the stack).  Encoding refuses
- * either, and decoding reports either as not ours.
+ * but the last must be a PIPE one (mirror, VLAN, ct, pedit, csum) and the
+ * last must end the list (drop, redirect, goto chain): an action after an
+ * ending one would never run, and no datapath flow translates to a list
+ * that ends with a PIPE one (the packet would go on up the stack).
+ * Encoding refuses either, and decoding reports either as not ours.
  *
  * Values that the kernel would silently truncate or ignore, rather than
  * refuse, are refused as well: a pushed VLAN priority above 7 (act_vlan
@@ -31,9 +32,11 @@
 #include <libmnl/libmnl.h>
 #include <linux/gen_stats.h>
 #include <linux/pkt_cls.h>
+#include <linux/tc_act/tc_csum.h>
 #include <linux/tc_act/tc_ct.h>
 #include <linux/tc_act/tc_gact.h>
 #include <linux/tc_act/tc_mirred.h>
+#include <linux/tc_act/tc_pedit.h>
 #include <linux/tc_act/tc_vlan.h>
 #include <string.h>
 
@@ -47,8 +50,9 @@ enum {
     CT_LABEL_LEN = sizeof ((struct flower_ct *) NULL)->label,
 
     /* Largest option type of any kind in 'act_kinds'. */
-    ACT_OPTS_MAX = MAX2(MAX2(TCA_GACT_MAX, TCA_MIRRED_MAX),
-                        MAX2(TCA_VLAN_MAX, TCA_CT_MAX)),
+    ACT_OPTS_MAX = MAX2(MAX2(MAX2(TCA_GACT_MAX, TCA_MIRRED_MAX),
+                             MAX2(TCA_VLAN_MAX, TCA_CT_MAX)),
+                        MAX2(TCA_PEDIT_MAX, TCA_CSUM_MAX)),
 };
 
 /* Action attributes read; others (index, flags, hw stats) are ignored. */
@@ -96,22 +100,25 @@ static const struct attr_policy ct_policy[] = {
     { TCA_CT_PAD, MNL_TYPE_UNSPEC, 0, true },
 };
 
-/* TC action kinds the codec speaks: indexes in 'act_kinds'. */
-enum act_kind_id { AK_GACT, AK_MIRRED, AK_VLAN, AK_CT };
-
-/* The exact TC action that expresses each modelled action.  Every
- * parameter struct begins with 'tc_gen', whose 'action' is the verdict. */
-struct act_map {
-    enum flower_action_type type;   /* Modelled action. */
-    enum act_kind_id kind;          /* TC action kind. */
-    int variant;                    /* tc_mirred 'eaction', tc_vlan
-                                     * 'v_action', TCA_CT_ACT_CLEAR or 0 for
-                                     * ct, 0 for gact. */
-    int control;                    /* tc_gen 'action': a TC_ACT_* verdict;
-                                     * TC_ACT_GOTO_CHAIN takes the chain in
-                                     * its low bits. */
+/* act_pedit options.  TCA_PEDIT_PARMS_EX is a struct tc_pedit_sel followed
+ * by its keys, whose size codec_decode_pedit() checks.  Others, legacy
+ * TCA_PEDIT_PARMS (offsets from the network header, no header types)
+ * above all: EOPNOTSUPP. */
+static const struct attr_policy pedit_policy[] = {
+    { TCA_PEDIT_TM, MNL_TYPE_UNSPEC, sizeof (struct tcf_t), false },
+    { TCA_PEDIT_PARMS_EX, MNL_TYPE_UNSPEC, 0, false },
+    { TCA_PEDIT_KEYS_EX, MNL_TYPE_NESTED, 0, false },
+    { TCA_PEDIT_PAD, MNL_TYPE_UNSPEC, 0, true },
 };
 
+/* act_csum options. */
+static const struct attr_policy csum_policy[] = {
+    { TCA_CSUM_TM, MNL_TYPE_UNSPEC, sizeof (struct tcf_t), false },
+    { TCA_CSUM_PARMS, MNL_TYPE_UNSPEC, sizeof (struct tc_csum), false },
+    { TCA_CSUM_PAD, MNL_TYPE_UNSPEC, 0, true },
+};
+
+/* The exact TC action that expresses each modelled action. */
 static const struct act_map act_maps[] = {
     { FLOWER_ACT_DROP, AK_GACT, 0, TC_ACT_SHOT },
     { FLOWER_ACT_GOTO_CHAIN, AK_GACT, 0, TC_ACT_GOTO_CHAIN },
@@ -124,17 +131,9 @@ static const struct act_map act_maps[] = {
     { FLOWER_ACT_VLAN_POP, AK_VLAN, TCA_VLAN_ACT_POP, TC_ACT_PIPE },
     { FLOWER_ACT_CT, AK_CT, 0, TC_ACT_PIPE },
     { FLOWER_ACT_CT_CLEAR, AK_CT, TCA_CT_ACT_CLEAR, TC_ACT_PIPE },
+    { FLOWER_ACT_PEDIT, AK_PEDIT, 0, TC_ACT_PIPE },
+    { FLOWER_ACT_CSUM, AK_CSUM, 0, TC_ACT_PIPE },
 };
-
-/* Puts the options of 'act', expressed as 'map', inside TCA_ACT_OPTIONS.
- * Returns false if a value of 'act' cannot be expressed. */
-typedef bool act_put_func(struct nlmsghdr *, const struct act_map *,
-                          const struct flower_action *);
-
-/* Fills 'act' from the validated options 'tb' of an action of its kind,
- * whose parameter struct is present.  Returns 0 or a positive errno. */
-typedef int act_decode_func(const struct nlattr *const *tb,
-                            struct flower_action *);
 
 static act_put_func put_gact, put_mirred, put_vlan, put_ct;
 static act_decode_func decode_gact, decode_mirred, decode_vlan, decode_ct;
@@ -162,6 +161,12 @@ static const struct act_kind {
     [AK_CT] = { "ct", ct_policy, ARRAY_SIZE(ct_policy),
                 TCA_CT_MAX, TCA_CT_PARMS, TCA_CT_TM,
                 put_ct, decode_ct },
+    [AK_PEDIT] = { "pedit", pedit_policy, ARRAY_SIZE(pedit_policy),
+                   TCA_PEDIT_MAX, TCA_PEDIT_PARMS_EX, TCA_PEDIT_TM,
+                   codec_put_pedit, codec_decode_pedit },
+    [AK_CSUM] = { "csum", csum_policy, ARRAY_SIZE(csum_policy),
+                  TCA_CSUM_MAX, TCA_CSUM_PARMS, TCA_CSUM_TM,
+                  codec_put_csum, codec_decode_csum },
 };
 
 /* Walk over TCA_FLOWER_ACT: one nest per action, numbered 1...n. */
@@ -182,8 +187,6 @@ struct stats_ctx {
 };
 
 static const struct act_map *find_map_by_type(enum flower_action_type);
-static const struct act_map *find_map(enum act_kind_id, int variant,
-                                      int control);
 static bool map_fits_at(const struct act_map *, int index, int n_actions);
 static bool vlan_push_valid(const struct flower_action *);
 static bool ct_needs_commit(const struct flower_ct *);
@@ -191,7 +194,7 @@ static bool ct_needs_commit(const struct flower_ct *);
 static int decode_action(const struct nlattr *, int index, int n_actions,
                          struct flower_rule *);
 static int decode_act_options(const struct nlattr *, const struct act_kind *,
-                              struct flower_action *, struct flower_stats *);
+                              struct flower_rule *, int index);
 static int decode_masked(const struct nlattr *value,
                          const struct nlattr *mask, void *value_out,
                          void *mask_out, size_t size);
@@ -229,7 +232,7 @@ codec_put_actions(struct nlmsghdr *nlh, const struct flower_rule *rule)
         nest = mnl_attr_nest_start(nlh, i + 1);
         mnl_attr_put_strz(nlh, TCA_ACT_KIND, kind->name);
         options = mnl_attr_nest_start(nlh, TCA_ACT_OPTIONS);
-        if (!kind->put(nlh, map, act)) {
+        if (!kind->put(nlh, map, rule, i)) {
             return false;
         }
         mnl_attr_nest_end(nlh, options);
@@ -246,8 +249,9 @@ codec_put_actions(struct nlmsghdr *nlh, const struct flower_rule *rule)
 /* act_put_func for gact: a plain verdict, or goto chain. */
 static bool
 put_gact(struct nlmsghdr *nlh, const struct act_map *map,
-         const struct flower_action *act)
+         const struct flower_rule *rule, int index)
 {
+    const struct flower_action *act = &rule->actions[index];
     struct tc_gact p = { .action = map->control };
 
     if (map->type == FLOWER_ACT_GOTO_CHAIN) {
@@ -263,10 +267,10 @@ put_gact(struct nlmsghdr *nlh, const struct act_map *map,
 /* act_put_func for mirred. */
 static bool
 put_mirred(struct nlmsghdr *nlh, const struct act_map *map,
-           const struct flower_action *act)
+           const struct flower_rule *rule, int index)
 {
     struct tc_mirred p = { .action = map->control, .eaction = map->variant,
-                           .ifindex = act->ifindex };
+                           .ifindex = rule->actions[index].ifindex };
 
     mnl_attr_put(nlh, TCA_MIRRED_PARMS, sizeof p, &p);
     return true;
@@ -276,8 +280,9 @@ put_mirred(struct nlmsghdr *nlh, const struct act_map *map,
  * kernel dumps it (tcf_vlan_dump()). */
 static bool
 put_vlan(struct nlmsghdr *nlh, const struct act_map *map,
-         const struct flower_action *act)
+         const struct flower_rule *rule, int index)
 {
+    const struct flower_action *act = &rule->actions[index];
     struct tc_vlan p = { .action = map->control, .v_action = map->variant };
 
     if (map->type == FLOWER_ACT_VLAN_PUSH && !vlan_push_valid(act)) {
@@ -297,9 +302,9 @@ put_vlan(struct nlmsghdr *nlh, const struct act_map *map,
  * without conntrack zones, marks or labels still takes a plain ct. */
 static bool
 put_ct(struct nlmsghdr *nlh, const struct act_map *map,
-       const struct flower_action *act)
+       const struct flower_rule *rule, int index)
 {
-    const struct flower_ct *ct = &act->ct;
+    const struct flower_ct *ct = &rule->actions[index].ct;
     struct tc_ct p = { .action = map->control };
 
     if (map->type == FLOWER_ACT_CT_CLEAR) {
@@ -345,8 +350,8 @@ find_map_by_type(enum flower_action_type type)
 
 /* Returns the row of 'act_maps' for a TC action of 'kind' and 'variant'
  * with verdict 'control', or NULL if the codec does not model it. */
-static const struct act_map *
-find_map(enum act_kind_id kind, int variant, int control)
+const struct act_map *
+codec_find_act_map(enum act_kind_id kind, int variant, int control)
 {
     size_t i;
 
@@ -462,8 +467,7 @@ decode_action(const struct nlattr *nest, int index, int n_actions,
     if (!kind) {
         return EOPNOTSUPP;
     }
-    error = decode_act_options(tb[TCA_ACT_OPTIONS], kind,
-                               &rule->actions[index], &rule->stats);
+    error = decode_act_options(tb[TCA_ACT_OPTIONS], kind, rule, index);
     if (error) {
         return error;
     }
@@ -485,10 +489,11 @@ decode_action(const struct nlattr *nest, int index, int n_actions,
 }
 
 /* Decodes the TCA_ACT_OPTIONS nest 'options' of an action of 'kind' into
- * 'act', and lowers 'stats->lastuse_ms' to the action's last use. */
+ * action 'index' of 'rule', and lowers the rule's last use to the
+ * action's. */
 static int
 decode_act_options(const struct nlattr *options, const struct act_kind *kind,
-                   struct flower_action *act, struct flower_stats *stats)
+                   struct flower_rule *rule, int index)
 {
     const struct nlattr *tb[ACT_OPTS_MAX + 1] = { NULL };
     struct policy_ctx ctx = {
@@ -502,23 +507,25 @@ decode_act_options(const struct nlattr *options, const struct act_kind *kind,
         error = EPROTO;
     }
     if (!error) {
-        error = kind->decode(tb, act);
+        error = kind->decode(tb, rule, index);
     }
     if (!error && tb[kind->tm_attr]) {
-        decode_lastuse(tb[kind->tm_attr], stats);
+        decode_lastuse(tb[kind->tm_attr], &rule->stats);
     }
     return error;
 }
 
 /* act_decode_func for gact. */
 static int
-decode_gact(const struct nlattr *const *tb, struct flower_action *act)
+decode_gact(const struct nlattr *const *tb, struct flower_rule *rule,
+            int index)
 {
+    struct flower_action *act = &rule->actions[index];
     const struct act_map *map;
     struct tc_gact p;
 
     memcpy(&p, mnl_attr_get_payload(tb[TCA_GACT_PARMS]), sizeof p);
-    map = find_map(AK_GACT, 0, p.action);
+    map = codec_find_act_map(AK_GACT, 0, p.action);
     if (!map) {
         return EOPNOTSUPP;
     }
@@ -531,13 +538,15 @@ decode_gact(const struct nlattr *const *tb, struct flower_action *act)
 
 /* act_decode_func for mirred. */
 static int
-decode_mirred(const struct nlattr *const *tb, struct flower_action *act)
+decode_mirred(const struct nlattr *const *tb, struct flower_rule *rule,
+              int index)
 {
+    struct flower_action *act = &rule->actions[index];
     const struct act_map *map;
     struct tc_mirred p;
 
     memcpy(&p, mnl_attr_get_payload(tb[TCA_MIRRED_PARMS]), sizeof p);
-    map = find_map(AK_MIRRED, p.eaction, p.action);
+    map = codec_find_act_map(AK_MIRRED, p.eaction, p.action);
     if (!map) {
         return EOPNOTSUPP;
     }
@@ -549,8 +558,10 @@ decode_mirred(const struct nlattr *const *tb, struct flower_action *act)
 /* act_decode_func for vlan.  A missing protocol or priority means what it
  * means to tcf_vlan_init(): 802.1Q, priority 0. */
 static int
-decode_vlan(const struct nlattr *const *tb, struct flower_action *act)
+decode_vlan(const struct nlattr *const *tb, struct flower_rule *rule,
+            int index)
 {
+    struct flower_action *act = &rule->actions[index];
     const struct nlattr *id = tb[TCA_VLAN_PUSH_VLAN_ID];
     const struct nlattr *proto = tb[TCA_VLAN_PUSH_VLAN_PROTOCOL];
     const struct nlattr *prio = tb[TCA_VLAN_PUSH_VLAN_PRIORITY];
@@ -558,7 +569,7 @@ decode_vlan(const struct nlattr *const *tb, struct flower_action *act)
     struct tc_vlan p;
 
     memcpy(&p, mnl_attr_get_payload(tb[TCA_VLAN_PARMS]), sizeof p);
-    map = find_map(AK_VLAN, p.v_action, p.action);
+    map = codec_find_act_map(AK_VLAN, p.v_action, p.action);
     if (!map) {
         return EOPNOTSUPP;
     }
@@ -580,8 +591,9 @@ decode_vlan(const struct nlattr *const *tb, struct flower_action *act)
 /* act_decode_func for ct.  A missing TCA_CT_ACTION or zone means what it
  * means to tcf_ct_fill_params(): no flags, zone 0. */
 static int
-decode_ct(const struct nlattr *const *tb, struct flower_action *act)
+decode_ct(const struct nlattr *const *tb, struct flower_rule *rule, int index)
 {
+    struct flower_action *act = &rule->actions[index];
     const struct nlattr *action = tb[TCA_CT_ACTION];
     uint16_t flags = action ? mnl_attr_get_u16(action) : 0;
     struct flower_ct *ct = &act->ct;
@@ -590,7 +602,7 @@ decode_ct(const struct nlattr *const *tb, struct flower_action *act)
     int error;
 
     memcpy(&p, mnl_attr_get_payload(tb[TCA_CT_PARMS]), sizeof p);
-    map = find_map(AK_CT, flags & TCA_CT_ACT_CLEAR, p.action);
+    map = codec_find_act_map(AK_CT, flags & TCA_CT_ACT_CLEAR, p.action);
     if (!map) {
         return EOPNOTSUPP;
     }

@@ -1,8 +1,10 @@
 /*
  * Internals shared by the files of the TC flower codec (flower-codec.h):
  * flower-codec.c (messages, the filter header, the decode driver and the
- * attribute walks), flower-codec-keys.c (the match keys) and
- * flower-codec-actions.c (the actions).  Not for use outside the codec.
+ * attribute walks), flower-codec-keys.c (the match keys),
+ * flower-codec-actions.c (the actions) and flower-codec-pedit.c (the
+ * header rewrites and checksum updates among them).  Not for use outside
+ * the codec.
  */
 #ifndef FLOWER_CODEC_PRIVATE_H
 #define FLOWER_CODEC_PRIVATE_H 1
@@ -58,6 +60,42 @@ bool codec_key_policy(uint16_t type, struct attr_policy *);
 /* Actions (flower-codec-actions.c). */
 bool codec_put_actions(struct nlmsghdr *, const struct flower_rule *);
 int codec_decode_actions(const struct nlattr *list, struct flower_rule *);
+
+/* TC action kinds the codec speaks: indexes in flower-codec-actions.c's
+ * 'act_kinds'. */
+enum act_kind_id { AK_GACT, AK_MIRRED, AK_VLAN, AK_CT, AK_PEDIT, AK_CSUM };
+
+/* The exact TC action that expresses a modelled action (a row of
+ * flower-codec-actions.c's 'act_maps').  Every parameter struct begins
+ * with 'tc_gen', whose 'action' is the verdict. */
+struct act_map {
+    enum flower_action_type type;   /* Modelled action. */
+    enum act_kind_id kind;          /* TC action kind. */
+    int variant;                    /* tc_mirred 'eaction', tc_vlan
+                                     * 'v_action', TCA_CT_ACT_CLEAR or 0 for
+                                     * ct, 0 for the others. */
+    int control;                    /* tc_gen 'action': a TC_ACT_* verdict;
+                                     * TC_ACT_GOTO_CHAIN takes the chain in
+                                     * its low bits. */
+};
+
+/* Puts the options of action 'index' of 'rule', expressed as 'map', inside
+ * TCA_ACT_OPTIONS.  Returns false if a value cannot be expressed. */
+typedef bool act_put_func(struct nlmsghdr *, const struct act_map *,
+                          const struct flower_rule *rule, int index);
+
+/* Fills action 'index' of 'rule' from the validated options 'tb' of an
+ * action of its kind, whose parameter struct is present.  Returns 0 or a
+ * positive errno. */
+typedef int act_decode_func(const struct nlattr *const *tb,
+                            struct flower_rule *rule, int index);
+
+const struct act_map *codec_find_act_map(enum act_kind_id, int variant,
+                                         int control);
+
+/* act_pedit and act_csum (flower-codec-pedit.c). */
+act_put_func codec_put_pedit, codec_put_csum;
+act_decode_func codec_decode_pedit, codec_decode_csum;
 
 /* Attribute walks (flower-codec.c).  Each callback validates an attribute
  * with libmnl before anything reads it, and a walk fails unless the

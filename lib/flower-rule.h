@@ -71,7 +71,23 @@ enum flower_action_type {
     FLOWER_ACT_GOTO_CHAIN,      /* gact goto_chain: ends the list. */
     FLOWER_ACT_CT,              /* act_ct (then PIPE). */
     FLOWER_ACT_CT_CLEAR,        /* act_ct clear (then PIPE). */
+    FLOWER_ACT_PEDIT,           /* act_pedit with extended keys (PIPE). */
+    FLOWER_ACT_CSUM,            /* act_csum (then PIPE). */
 };
+
+/* One 32-bit word that act_pedit rewrites: at byte 'offset' of the header
+ * 'htype' (TCA_PEDIT_KEY_EX_HDR_TYPE_*), the word becomes
+ * (old & ~mask) | (value & mask).  'value' and 'mask' are in network byte
+ * order, as the bytes lie in the packet; 'offset' is a multiple of 4. */
+struct flower_pedit_key {
+    uint8_t htype;
+    uint32_t offset;
+    uint32_t value;
+    uint32_t mask;              /* Bits to rewrite (not the kernel's
+                                 * inverted "bits to keep"). */
+};
+
+#define FLOWER_MAX_PEDIT_KEYS 32
 
 /* act_ct parameters (TCA_CT_*).  Fields with a zero mask are not set. */
 struct flower_ct {
@@ -93,6 +109,11 @@ struct flower_action {
         } vlan;
         uint32_t chain;         /* GOTO_CHAIN. */
         struct flower_ct ct;    /* CT. */
+        struct {                /* PEDIT: rule->pedit_keys[first..+n). */
+            uint8_t first;
+            uint8_t n;
+        } pedit;
+        uint32_t csum_flags;    /* CSUM: TCA_CSUM_UPDATE_FLAG_*. */
     };
 };
 
@@ -125,6 +146,10 @@ struct flower_rule {
 
     struct flower_action actions[FLOWER_MAX_ACTIONS];
     int n_actions;
+
+    /* The words that PEDIT actions rewrite, shared by all of them. */
+    struct flower_pedit_key pedit_keys[FLOWER_MAX_PEDIT_KEYS];
+    int n_pedit_keys;
 
     /* Opaque cookie on the last action, so a dumped rule can be mapped back
      * to its datapath flow (OVS does the same with its ufid). */

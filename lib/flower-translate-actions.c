@@ -10,6 +10,7 @@
 
 #include <config.h>
 #include "flower-translate.h"
+#include "flower-translate-set.h"
 
 #include <errno.h>
 #include <string.h>
@@ -183,15 +184,43 @@ translate_ct(const struct nlattr *ct_nla, struct flower_rule *rule,
     return 0;
 }
 
+/* Adds the act_csum that the rewrites since the last one need, if any:
+ * once, after the last of a run of sets, before the packet goes anywhere. */
+static int
+flush_csum(struct flower_rule *rule, uint32_t *csum_flags,
+           struct offload_refusal_info *refusal)
+{
+    if (*csum_flags) {
+        struct flower_action *action = add_action(rule, FLOWER_ACT_CSUM,
+                                                  refusal);
+        if (!action) {
+            return EOPNOTSUPP;
+        }
+        action->csum_flags = *csum_flags;
+        *csum_flags = 0;
+    }
+    return 0;
+}
+
 /* Translates one ODP action; 'is_last' says whether it ends the list. */
 static int
 translate_action(const struct nlattr *nla, bool is_last,
                  const struct flower_port_resolver *resolver,
-                 struct flower_rule *rule,
+                 struct flower_rule *rule, uint32_t *csum_flags,
                  struct offload_refusal_info *refusal)
 {
     enum ovs_action_attr type = nl_attr_type(nla);
     struct flower_action *action;
+    int error;
+
+    if (type == OVS_ACTION_ATTR_SET || type == OVS_ACTION_ATTR_SET_MASKED) {
+        return flower_translate_set(nla, type == OVS_ACTION_ATTR_SET_MASKED,
+                                    rule, csum_flags, refusal);
+    }
+    error = flush_csum(rule, csum_flags, refusal);
+    if (error) {
+        return error;
+    }
 
     switch (type) {
     case OVS_ACTION_ATTR_OUTPUT:
@@ -219,14 +248,15 @@ translate_action(const struct nlattr *nla, bool is_last,
     case OVS_ACTION_ATTR_CT_CLEAR:
         return add_action(rule, FLOWER_ACT_CT_CLEAR, refusal) ? 0
                                                              : EOPNOTSUPP;
+    case OVS_ACTION_ATTR_SET:
+    case OVS_ACTION_ATTR_SET_MASKED:
+        OVS_NOT_REACHED();
     case OVS_ACTION_ATTR_UNSPEC:
     case OVS_ACTION_ATTR_USERSPACE:
-    case OVS_ACTION_ATTR_SET:
     case OVS_ACTION_ATTR_SAMPLE:
     case OVS_ACTION_ATTR_HASH:
     case OVS_ACTION_ATTR_PUSH_MPLS:
     case OVS_ACTION_ATTR_POP_MPLS:
-    case OVS_ACTION_ATTR_SET_MASKED:
     case OVS_ACTION_ATTR_TRUNC:
     case OVS_ACTION_ATTR_PUSH_ETH:
     case OVS_ACTION_ATTR_POP_ETH:
@@ -254,16 +284,24 @@ flower_translate_actions(const struct nlattr *actions, size_t actions_len,
                          struct offload_refusal_info *refusal)
 {
     const struct nlattr *nla;
+    uint32_t csum_flags = 0;
     size_t left;
+    int error;
 
     rule->n_actions = 0;
+    rule->n_pedit_keys = 0;
     NL_ATTR_FOR_EACH (nla, left, actions, actions_len) {
         bool is_last = left <= NLA_ALIGN(nla->nla_len);
-        int error = translate_action(nla, is_last, resolver, rule, refusal);
 
+        error = translate_action(nla, is_last, resolver, rule, &csum_flags,
+                                 refusal);
         if (error) {
             return error;
         }
+    }
+    error = flush_csum(rule, &csum_flags, refusal);
+    if (error) {
+        return error;
     }
 
     if (rule->n_actions) {
@@ -354,6 +392,12 @@ flower_rule_to_odp_actions(const struct flower_rule *rule,
             break;
         case FLOWER_ACT_CT_CLEAR:
             nl_msg_put_flag(buf, OVS_ACTION_ATTR_CT_CLEAR);
+            break;
+        case FLOWER_ACT_PEDIT:
+            flower_pedit_to_odp_actions(rule, action, buf);
+            break;
+        case FLOWER_ACT_CSUM:
+            /* Implied by the rewrites in OVS's actions. */
             break;
         }
     }

@@ -19,9 +19,11 @@
 #include <linux/pkt_cls.h>
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
+#include <linux/tc_act/tc_csum.h>
 #include <linux/tc_act/tc_ct.h>
 #include <linux/tc_act/tc_gact.h>
 #include <linux/tc_act/tc_mirred.h>
+#include <linux/tc_act/tc_pedit.h>
 #include <linux/tc_act/tc_vlan.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -154,6 +156,42 @@ set_goto(struct flower_rule *r, int i, uint32_t chain)
     r->actions[i].chain = chain;
 }
 
+/* Sets key 'i' of the pedit keys of 'r', and counts it. */
+static void
+set_pedit_key(struct flower_rule *r, int i, uint8_t htype, uint32_t offset,
+              uint32_t value, uint32_t mask)
+{
+    struct flower_pedit_key *key = &r->pedit_keys[i];
+
+    memset(key, 0, sizeof *key);
+    key->htype = htype;
+    key->offset = offset;
+    key->value = value;
+    key->mask = mask;
+    if (r->n_pedit_keys <= i) {
+        r->n_pedit_keys = i + 1;
+    }
+}
+
+/* Makes action 'i' of 'r' a pedit of its keys first...first + n - 1. */
+static void
+set_pedit(struct flower_rule *r, int i, int first, int n)
+{
+    memset(&r->actions[i], 0, sizeof r->actions[i]);
+    r->actions[i].type = FLOWER_ACT_PEDIT;
+    r->actions[i].pedit.first = first;
+    r->actions[i].pedit.n = n;
+}
+
+/* Makes action 'i' of 'r' a csum of 'flags'. */
+static void
+set_csum(struct flower_rule *r, int i, uint32_t flags)
+{
+    memset(&r->actions[i], 0, sizeof r->actions[i]);
+    r->actions[i].type = FLOWER_ACT_CSUM;
+    r->actions[i].csum_flags = flags;
+}
+
 /* Encodes 'r' as an add request into 'buf'. */
 static struct nlmsghdr *
 encode(const struct flower_rule *r)
@@ -258,6 +296,13 @@ compare_actions(const struct flower_action *a, const struct flower_action *b,
         CMP(a, b, ct.label, what);
         CMP(a, b, ct.label_mask, what);
         break;
+    case FLOWER_ACT_PEDIT:
+        CMP(a, b, pedit.first, what);
+        CMP(a, b, pedit.n, what);
+        break;
+    case FLOWER_ACT_CSUM:
+        CMP(a, b, csum_flags, what);
+        break;
     }
     return NULL;
 }
@@ -281,6 +326,13 @@ compare_rules(const struct flower_rule *a, const struct flower_rule *b)
     CMP(a, b, n_actions, "");
     for (i = 0; i < a->n_actions; i++) {
         TRY(compare_actions(&a->actions[i], &b->actions[i], i));
+    }
+    CMP(a, b, n_pedit_keys, "");
+    for (i = 0; i < a->n_pedit_keys && i < FLOWER_MAX_PEDIT_KEYS; i++) {
+        CMP(a, b, pedit_keys[i].htype, "");
+        CMP(a, b, pedit_keys[i].offset, "");
+        CMP(a, b, pedit_keys[i].value, "");
+        CMP(a, b, pedit_keys[i].mask, "");
     }
     CMP(a, b, has_cookie, "");
     if (a->has_cookie) {
@@ -711,6 +763,164 @@ reply_ct(struct nlmsghdr *nlh, struct reply_nests *n, uint16_t index,
     mnl_attr_put(nlh, TCA_CT_PAD, 0, NULL);
     reply_act_end(nlh, n, TCA_CT_TM, lastuse);
 }
+
+/* A pedit action as tcf_pedit_dump() puts it, and how to spoil it. */
+struct pedit_reply {
+    int action;                 /* Verdict. */
+    int nkeys;                  /* tc_pedit_sel 'nkeys', and keys put. */
+    int flags;                  /* tc_pedit_sel 'flags'. */
+    int parms_extra;            /* Bytes added to the parameters (or,
+                                 * if negative, cut from their end). */
+    uint16_t parms_type;        /* TCA_PEDIT_PARMS_EX or legacy _PARMS. */
+    int n_ex;                   /* Extended keys; -1: no TCA_PEDIT_KEYS_EX
+                                 * at all. */
+    uint16_t ex_type;           /* Type of their nests. */
+    unsigned int ex_attrs;      /* EX_* attributes each one holds. */
+    uint16_t htype, cmd;        /* Each extended key's. */
+    struct tc_pedit_key key;    /* Each key, 'off' 4 bytes further than
+                                 * the one before. */
+    size_t tm_size;             /* If not 0, a TCA_PEDIT_TM of this many
+                                 * bytes instead of a struct tcf_t. */
+};
+
+/* Attributes of an extended key in a 'struct pedit_reply'. */
+enum {
+    EX_HTYPE = 1 << 0,          /* TCA_PEDIT_KEY_EX_HTYPE. */
+    EX_CMD = 1 << 1,            /* TCA_PEDIT_KEY_EX_CMD. */
+    EX_HTYPE_U32 = 1 << 2,      /* TCA_PEDIT_KEY_EX_HTYPE, 4 bytes. */
+    EX_NEWER = 1 << 3,          /* An attribute newer than the headers. */
+};
+
+/* Initializes 'p' to the pedit of two IPv4 keys that set the TTL and the
+ * first byte of the source address to 63, as the kernel dumps it. */
+static void
+pedit_reply_init(struct pedit_reply *p)
+{
+    memset(p, 0, sizeof *p);
+    p->action = TC_ACT_PIPE;
+    p->nkeys = 2;
+    p->parms_type = TCA_PEDIT_PARMS_EX;
+    p->n_ex = 2;
+    p->ex_type = TCA_PEDIT_KEY_EX;
+    p->ex_attrs = EX_HTYPE | EX_CMD;
+    p->htype = TCA_PEDIT_KEY_EX_HDR_TYPE_IP4;
+    p->cmd = TCA_PEDIT_KEY_EX_CMD_SET;
+    p->key.mask = ~htonl(0xff000000);
+    p->key.val = htonl(0x3f000000);
+    p->key.off = 8;
+}
+
+/* The keys of the model that pedit_reply_init()'s reply decodes to, from
+ * 'first' in 'r'. */
+static void
+pedit_reply_keys(struct flower_rule *r, int first)
+{
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        set_pedit_key(r, first + i, TCA_PEDIT_KEY_EX_HDR_TYPE_IP4, 8 + 4 * i,
+                      htonl(0x3f000000), htonl(0xff000000));
+    }
+}
+
+/* Puts a pedit action 'index' as 'p' says, extended keys first as
+ * tcf_pedit_dump() does. */
+static void
+reply_pedit(struct nlmsghdr *nlh, struct reply_nests *n, uint16_t index,
+            const struct pedit_reply *p, uint64_t lastuse)
+{
+    struct tc_pedit_sel sel;
+    uint8_t parms[sizeof sel + 64 * sizeof (struct tc_pedit_key)];
+    int i;
+
+    memset(parms, 0, sizeof parms);
+    memset(&sel, 0, sizeof sel);
+    sel.action = p->action;
+    sel.index = index;
+    sel.nkeys = p->nkeys;
+    sel.flags = p->flags;
+    memcpy(parms, &sel, sizeof sel);
+    for (i = 0; i < p->nkeys; i++) {
+        struct tc_pedit_key key = p->key;
+
+        key.off += 4 * i;
+        memcpy(&parms[sizeof sel + i * sizeof key], &key, sizeof key);
+    }
+
+    reply_act_start(nlh, n, index, "pedit");
+    if (p->n_ex >= 0) {
+        struct nlattr *keys_ex = mnl_attr_nest_start(nlh, TCA_PEDIT_KEYS_EX);
+
+        for (i = 0; i < p->n_ex; i++) {
+            struct nlattr *key_ex = mnl_attr_nest_start(nlh, p->ex_type);
+
+            if (p->ex_attrs & EX_HTYPE) {
+                mnl_attr_put_u16(nlh, TCA_PEDIT_KEY_EX_HTYPE, p->htype);
+            }
+            if (p->ex_attrs & EX_HTYPE_U32) {
+                mnl_attr_put_u32(nlh, TCA_PEDIT_KEY_EX_HTYPE, p->htype);
+            }
+            if (p->ex_attrs & EX_CMD) {
+                mnl_attr_put_u16(nlh, TCA_PEDIT_KEY_EX_CMD, p->cmd);
+            }
+            if (p->ex_attrs & EX_NEWER) {
+                mnl_attr_put_u16(nlh, TCA_PEDIT_KEY_EX_MAX + 1, 0);
+            }
+            mnl_attr_nest_end(nlh, key_ex);
+        }
+        mnl_attr_nest_end(nlh, keys_ex);
+    }
+    mnl_attr_put(nlh, p->parms_type,
+                 (sizeof sel + p->nkeys * sizeof (struct tc_pedit_key)
+                  + p->parms_extra), parms);
+    mnl_attr_put(nlh, TCA_PEDIT_PAD, 0, NULL);
+    if (p->tm_size) {
+        mnl_attr_put(nlh, TCA_PEDIT_TM, p->tm_size, parms);
+        lastuse = NO_TM;
+    }
+    reply_act_end(nlh, n, TCA_PEDIT_TM, lastuse);
+}
+
+/* Puts a csum action 'index' that updates 'flags'. */
+static void
+reply_csum(struct nlmsghdr *nlh, struct reply_nests *n, uint16_t index,
+           uint32_t flags, uint64_t lastuse)
+{
+    struct tc_csum p = { .action = TC_ACT_PIPE, .index = index,
+                         .update_flags = flags };
+
+    reply_act_start(nlh, n, index, "csum");
+    mnl_attr_put(nlh, TCA_CSUM_PARMS, sizeof p, &p);
+    mnl_attr_put(nlh, TCA_CSUM_PAD, 0, NULL);
+    reply_act_end(nlh, n, TCA_CSUM_TM, lastuse);
+}
+
+/* Decodes into 'r' a dump entry whose first action is the pedit 'p', then
+ * a goto chain 1, and checks that decoding returns 'error'.  'id' (the
+ * caller's line, or a pass) names the case in the failure message. */
+static const char *
+check_pedit_reply(int id, const struct pedit_reply *p,
+                  struct flower_rule *r, int error)
+{
+    struct reply_nests n;
+    struct nlmsghdr *nlh = reply_list_start(&n);
+    int ret;
+
+    reply_pedit(nlh, &n, 1, p, NO_TM);
+    reply_gact_tm(nlh, &n, 2, TC_ACT_GOTO_CHAIN | 1, NO_TM);
+    ret = decode_copy(reply_list_end(nlh, &n), r);
+    if (ret != error) {
+        FAIL("pedit reply %d: decoded as %d (%s), expected %d (%s)",
+             id, ret, strerror(ret), error, strerror(error));
+    }
+    return NULL;
+}
+
+#define CHECK_PEDIT_REPLY(P, ERROR)                             \
+    do {                                                        \
+        struct flower_rule r_;                                  \
+        TRY(check_pedit_reply(__LINE__, P, &r_, ERROR));        \
+    } while (0)
 
 /* An option attribute, for replies built from a list of them. */
 struct opt {
@@ -1863,6 +2073,316 @@ test_act_ovn_ct_goto(void)
     return roundtrip(&r);
 }
 
+/* Checks that action 'index' of request 'nlh' is a pedit, verdict PIPE,
+ * of the 'n' keys 'keys': the kernel's mask the bits to keep, its value
+ * the model's under the model's mask, and one extended key each, a set
+ * in the key's header. */
+static const char *
+expect_pedit(const struct nlmsghdr *nlh, uint16_t index,
+             const struct flower_pedit_key *keys, int n)
+{
+    const struct nlattr *options, *parms, *keys_ex, *key_ex;
+    uint16_t cmd = TCA_PEDIT_KEY_EX_CMD_SET;
+    struct tc_pedit_sel sel;
+    const uint8_t *payload;
+    int i;
+
+    TRY(expect_act_kind(nlh, index, "pedit", &options));
+    EXPECT_NO_ACT_OPT(options, TCA_PEDIT_PARMS);
+    parms = find_nested(options, TCA_PEDIT_PARMS_EX);
+    CHECK(parms != NULL);
+    CHECK(mnl_attr_get_payload_len(parms)
+          == sizeof sel + n * sizeof (struct tc_pedit_key));
+    payload = mnl_attr_get_payload(parms);
+    memcpy(&sel, payload, sizeof sel);
+    CHECK(sel.action == TC_ACT_PIPE);
+    CHECK(sel.nkeys == n);
+    CHECK(sel.flags == 0);
+    for (i = 0; i < n; i++) {
+        const struct flower_pedit_key *key = &keys[i];
+        struct tc_pedit_key k;
+
+        memcpy(&k, &payload[sizeof sel + i * sizeof k], sizeof k);
+        if (k.mask != ~key->mask || k.val != (key->value & key->mask)
+            || k.off != key->offset || k.at || k.offmask || k.shift) {
+            FAIL("action %u key %d: mask %#x val %#x off %u at %u offmask "
+                 "%#x shift %u", index, i, k.mask, k.val, k.off, k.at,
+                 k.offmask, k.shift);
+        }
+    }
+
+    keys_ex = find_nested(options, TCA_PEDIT_KEYS_EX);
+    CHECK(keys_ex != NULL);
+    i = 0;
+    mnl_attr_for_each_nested(key_ex, keys_ex) {
+        uint16_t htype;
+
+        CHECK(i < n);
+        htype = keys[i].htype;
+        CHECK(mnl_attr_get_type(key_ex) == TCA_PEDIT_KEY_EX);
+        TRY(expect_payload(find_nested(key_ex, TCA_PEDIT_KEY_EX_HTYPE),
+                           "TCA_PEDIT_KEY_EX_HTYPE", &htype, 2));
+        TRY(expect_payload(find_nested(key_ex, TCA_PEDIT_KEY_EX_CMD),
+                           "TCA_PEDIT_KEY_EX_CMD", &cmd, 2));
+        i++;
+    }
+    CHECK(i == n);
+    return NULL;
+}
+
+/* Checks that action 'index' of request 'nlh' is a csum of 'flags',
+ * verdict PIPE. */
+static const char *
+expect_csum(const struct nlmsghdr *nlh, uint16_t index, uint32_t flags)
+{
+    const struct nlattr *options;
+    struct tc_csum p;
+
+    TRY(expect_act_kind(nlh, index, "csum", &options));
+    TRY(get_parms(options, TCA_CSUM_PARMS, &p, sizeof p));
+    CHECK(p.action == TC_ACT_PIPE);
+    CHECK(p.update_flags == flags);
+    return NULL;
+}
+
+/* A header rewrite as OVS asks for it: the keys of one pedit action. */
+struct rewrite {
+    const char *name;
+    bool v6;                    /* On IPv6, else IPv4, TCP packets. */
+    uint32_t csum_flags;        /* The csum after it. */
+    int n_keys;
+    struct flower_pedit_key keys[4];
+};
+
+#define PK(HTYPE, OFFSET, VALUE, MASK) \
+    { TCA_PEDIT_KEY_EX_HDR_TYPE_##HTYPE, OFFSET, VALUE, MASK }
+
+/* Encodes the rule that does 'rw', a csum and a redirect, checks each
+ * action and round-trips it. */
+static const char *
+check_rewrite(const struct rewrite *rw)
+{
+    struct flower_rule r;
+    struct nlmsghdr *nlh;
+
+    l4_rule(&r, rw->v6, IPPROTO_TCP);
+    r.actions[2] = r.actions[0];
+    set_pedit(&r, 0, 0, rw->n_keys);
+    set_csum(&r, 1, rw->csum_flags);
+    r.n_actions = 3;
+    memcpy(r.pedit_keys, rw->keys, rw->n_keys * sizeof rw->keys[0]);
+    r.n_pedit_keys = rw->n_keys;
+    nlh = encode(&r);
+    CHECK(nlh != NULL);
+    TRY(expect_pedit(nlh, 1, rw->keys, rw->n_keys));
+    TRY(expect_csum(nlh, 2, rw->csum_flags));
+    TRY(expect_mirred(nlh, 3, TCA_EGRESS_REDIR, TC_ACT_STOLEN, 9));
+    CHECK(find_act(nlh, 4) == NULL);
+    return roundtrip(&r);
+}
+
+/* OVS's usual rewrites (set eth_dst, partly masked; set nw_ttl; set
+ * ipv6_src; set tp_dst), each a pedit, then csum and a redirect. */
+static const char *
+test_act_pedit_rewrite(void)
+{
+    const uint32_t v4_csum = (TCA_CSUM_UPDATE_FLAG_IPV4HDR
+                              | TCA_CSUM_UPDATE_FLAG_TCP);
+    const uint32_t all = 0xffffffff;
+    const struct rewrite rewrites[] = {
+        { "eth_dst", false, v4_csum, 2, {
+            PK(ETH, 0, htonl(0x00110033), htonl(0xffff00ff)),
+            PK(ETH, 4, htonl(0x44550000), htonl(0xffff0000)) } },
+        { "ipv4_ttl", false, v4_csum, 1, {
+            PK(IP4, 8, htonl(0x3f000000), htonl(0xff000000)) } },
+        { "ipv6_src", true, TCA_CSUM_UPDATE_FLAG_TCP, 4, {
+            PK(IP6, 8, htonl(0x20010db8), all), PK(IP6, 12, 0, all),
+            PK(IP6, 16, 0, all), PK(IP6, 20, htonl(1), all) } },
+        { "tcp_dst", false, v4_csum, 1, {
+            PK(TCP, 0, htonl(0x00001f90), htonl(0x0000ffff)) } },
+        { "all_v4", false, v4_csum, 4, {
+            PK(ETH, 0, htonl(0x00112233), all),
+            PK(ETH, 4, htonl(0x44550000), htonl(0xffff0000)),
+            PK(IP4, 8, htonl(0x3f000000), htonl(0xff000000)),
+            PK(TCP, 0, htonl(0x00001f90), htonl(0x0000ffff)) } },
+    };
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(rewrites); i++) {
+        const char *reason = check_rewrite(&rewrites[i]);
+
+        if (reason) {
+            char copy[sizeof why];
+
+            snprintf(copy, sizeof copy, "%s", reason);
+            FAIL("%s: %.400s", rewrites[i].name, copy);
+        }
+    }
+    return NULL;
+}
+
+/* The bytes of one struct tc_pedit_key: the kernel keeps the bits of its
+ * mask and XORs in its value, so setting the TTL (byte 0 of the word at
+ * IPv4 offset 8) puts mask 00 ff ff ff and value 3f 00 00 00, the bits of
+ * the model's value outside its mask dropped, and rewrites a word as the
+ * model means it. */
+static const char *
+test_act_pedit_key_bytes(void)
+{
+    static const uint8_t model_value[4] = { 0x3f, 0x11, 0x22, 0x33 };
+    static const uint8_t model_mask[4] = { 0xff, 0x00, 0x00, 0x00 };
+    static const uint8_t kernel_mask[4] = { 0x00, 0xff, 0xff, 0xff };
+    static const uint8_t kernel_val[4] = { 0x3f, 0x00, 0x00, 0x00 };
+    static const uint8_t old[4] = { 0x40, 0x06, 0xbe, 0xef };
+    static const uint8_t new[4] = { 0x3f, 0x06, 0xbe, 0xef };
+    uint8_t expected[sizeof (struct tc_pedit_key)];
+    const struct nlattr *options, *parms;
+    struct flower_rule r, out;
+    struct tc_pedit_key k;
+    struct nlmsghdr *nlh;
+    uint32_t value, mask, word;
+
+    memcpy(&value, model_value, 4);
+    memcpy(&mask, model_mask, 4);
+    ip_rule(&r, false);
+    r.actions[1] = r.actions[0];
+    set_pedit(&r, 0, 0, 1);
+    set_pedit_key(&r, 0, TCA_PEDIT_KEY_EX_HDR_TYPE_IP4, 8, value, mask);
+    r.n_actions = 2;
+    nlh = encode(&r);
+    CHECK(nlh != NULL);
+    TRY(expect_act_kind(nlh, 1, "pedit", &options));
+    parms = find_nested(options, TCA_PEDIT_PARMS_EX);
+    CHECK(parms != NULL);
+    CHECK(mnl_attr_get_payload_len(parms)
+          == sizeof (struct tc_pedit_sel) + sizeof k);
+
+    memset(expected, 0, sizeof expected);
+    memcpy(&expected[offsetof(struct tc_pedit_key, mask)], kernel_mask, 4);
+    memcpy(&expected[offsetof(struct tc_pedit_key, val)], kernel_val, 4);
+    k.off = 8;
+    memcpy(&expected[offsetof(struct tc_pedit_key, off)], &k.off, 4);
+    CHECK(!memcmp((const uint8_t *) mnl_attr_get_payload(parms)
+                  + sizeof (struct tc_pedit_sel), expected, sizeof expected));
+
+    /* What tcf_pedit_act() does with it. */
+    memcpy(&k, expected, sizeof k);
+    memcpy(&word, old, 4);
+    word = (word & k.mask) ^ k.val;
+    CHECK(!memcmp(&word, new, 4));
+
+    /* Read back: the value under the mask only. */
+    CHECK_ERR(decode_copy(nlh, &out), 0);
+    CHECK(out.n_pedit_keys == 1);
+    CHECK(!memcmp(&out.pedit_keys[0].value, kernel_val, 4));
+    CHECK(!memcmp(&out.pedit_keys[0].mask, model_mask, 4));
+    CHECK(out.pedit_keys[0].offset == 8);
+    CHECK(out.pedit_keys[0].htype == TCA_PEDIT_KEY_EX_HDR_TYPE_IP4);
+    return NULL;
+}
+
+/* Two pedit actions share the rule's keys, each with its own range:
+ * pedit(eth_dst), pedit(ttl), csum, redirect. */
+static const char *
+test_act_pedit_two(void)
+{
+    struct flower_rule r;
+    struct nlmsghdr *nlh;
+
+    ip_rule(&r, false);
+    r.actions[3] = r.actions[0];
+    set_pedit_key(&r, 0, TCA_PEDIT_KEY_EX_HDR_TYPE_ETH, 0,
+                  htonl(0x00112233), 0xffffffff);
+    set_pedit_key(&r, 1, TCA_PEDIT_KEY_EX_HDR_TYPE_ETH, 4,
+                  htonl(0x44550000), htonl(0xffff0000));
+    set_pedit_key(&r, 2, TCA_PEDIT_KEY_EX_HDR_TYPE_IP4, 8,
+                  htonl(0x3f000000), htonl(0xff000000));
+    set_pedit(&r, 0, 0, 2);
+    set_pedit(&r, 1, 2, 1);
+    set_csum(&r, 2, TCA_CSUM_UPDATE_FLAG_IPV4HDR);
+    r.n_actions = 4;
+    nlh = encode(&r);
+    CHECK(nlh != NULL);
+    TRY(expect_pedit(nlh, 1, &r.pedit_keys[0], 2));
+    TRY(expect_pedit(nlh, 2, &r.pedit_keys[2], 1));
+    TRY(expect_csum(nlh, 3, TCA_CSUM_UPDATE_FLAG_IPV4HDR));
+    TRY(expect_mirred(nlh, 4, TCA_EGRESS_REDIR, TC_ACT_STOLEN, 9));
+    return roundtrip(&r);
+}
+
+/* Pedit and csum values the kernel would refuse or apply otherwise than
+ * the model means are refused; the nearest valid values are not. */
+static const char *
+test_act_pedit_refuse(void)
+{
+    struct flower_pedit_key *key;
+    struct flower_rule r;
+    int i;
+
+    ip_rule(&r, false);
+    r.actions[1] = r.actions[0];
+    r.n_actions = 2;
+    set_pedit(&r, 0, 0, 1);
+    set_pedit_key(&r, 0, TCA_PEDIT_KEY_EX_HDR_TYPE_IP4, 8,
+                  htonl(0x3f000000), htonl(0xff000000));
+    key = &r.pedit_keys[0];
+    CHECK(encode(&r) != NULL);
+
+    r.actions[0].pedit.n = 0;               /* No keys. */
+    CHECK(encode(&r) == NULL);
+    r.pedit_keys[1] = r.pedit_keys[0];      /* Beyond n_pedit_keys. */
+    r.actions[0].pedit.n = 2;
+    CHECK(encode(&r) == NULL);
+    r.actions[0].pedit.n = 1;
+    r.actions[0].pedit.first = 1;
+    CHECK(encode(&r) == NULL);
+    r.actions[0].pedit.first = 0;
+
+    key->offset = 10;                       /* Misaligned. */
+    CHECK(encode(&r) == NULL);
+    key->offset = 2;
+    CHECK(encode(&r) == NULL);
+    key->offset = 12;
+    CHECK(encode(&r) != NULL);
+
+    key->htype = TCA_PEDIT_KEY_EX_HDR_TYPE_NETWORK;
+    CHECK(encode(&r) == NULL);
+    key->htype = TCA_PEDIT_KEY_EX_HDR_TYPE_UDP + 1;
+    CHECK(encode(&r) == NULL);
+    key->htype = 0xff;
+    CHECK(encode(&r) == NULL);
+    key->htype = TCA_PEDIT_KEY_EX_HDR_TYPE_UDP;
+    CHECK(encode(&r) != NULL);
+
+    /* FLOWER_MAX_PEDIT_KEYS in all, in one action or two. */
+    for (i = 0; i < FLOWER_MAX_PEDIT_KEYS; i++) {
+        set_pedit_key(&r, i, TCA_PEDIT_KEY_EX_HDR_TYPE_IP6, 4 * i,
+                      htonl(i), 0xffffffff);
+    }
+    set_pedit(&r, 0, 0, FLOWER_MAX_PEDIT_KEYS);
+    TRY(roundtrip(&r));
+    r.n_pedit_keys = FLOWER_MAX_PEDIT_KEYS + 1;
+    CHECK(encode(&r) == NULL);
+    r.n_pedit_keys = FLOWER_MAX_PEDIT_KEYS;
+    r.actions[2] = r.actions[1];
+    r.n_actions = 3;
+    set_pedit(&r, 0, 0, 16);
+    set_pedit(&r, 1, 16, 16);
+    TRY(roundtrip(&r));
+    set_pedit(&r, 1, 10, 16);               /* 32 keys, but 16 + 16 put. */
+    CHECK(encode(&r) != NULL);
+    set_pedit(&r, 1, 10, 17);               /* 16 + 17 put. */
+    CHECK(encode(&r) == NULL);
+
+    set_csum(&r, 1, 0x7f);                  /* Every flag act_csum knows. */
+    CHECK(encode(&r) != NULL);
+    set_csum(&r, 1, 0x80);
+    CHECK(encode(&r) == NULL);
+    set_csum(&r, 1, UINT32_MAX);
+    CHECK(encode(&r) == NULL);
+    return NULL;
+}
+
 /* Sets 'r' to base_rule() with the 'n' actions of 'types' (defaults). */
 static void
 set_action_types(struct flower_rule *r, const enum flower_action_type *types,
@@ -1874,10 +2394,14 @@ set_action_types(struct flower_rule *r, const enum flower_action_type *types,
     for (i = 0; i < n; i++) {
         memset(&r->actions[i], 0, sizeof r->actions[i]);
         r->actions[i].type = types[i];
-        r->actions[i].ifindex = 9;      /* A zone or chain for others. */
+        r->actions[i].ifindex = 9;      /* Or zone, chain, csum flags. */
         if (types[i] == FLOWER_ACT_VLAN_PUSH) {
             r->actions[i].vlan.proto = htons(ETH_P_8021Q);
             r->actions[i].vlan.id = 10;
+        } else if (types[i] == FLOWER_ACT_PEDIT) {
+            set_pedit_key(r, 0, TCA_PEDIT_KEY_EX_HDR_TYPE_IP4, 8,
+                          htonl(0x3f000000), htonl(0xff000000));
+            set_pedit(r, i, 0, 1);
         }
     }
     r->n_actions = n;
@@ -1891,6 +2415,7 @@ test_act_refuse_pipe_last(void)
     static const enum flower_action_type pipes[] = {
         FLOWER_ACT_MIRROR, FLOWER_ACT_MIRROR_INGRESS, FLOWER_ACT_VLAN_PUSH,
         FLOWER_ACT_VLAN_POP, FLOWER_ACT_CT, FLOWER_ACT_CT_CLEAR,
+        FLOWER_ACT_PEDIT, FLOWER_ACT_CSUM,
     };
     enum flower_action_type types[3];
     struct flower_rule r;
@@ -2192,7 +2717,7 @@ test_unknown_act_kind(void)
     struct nlattr *act_options;
     struct flower_rule r;
 
-    mnl_attr_put_strz(nlh, TCA_ACT_KIND, "pedit");
+    mnl_attr_put_strz(nlh, TCA_ACT_KIND, "skbedit");
     act_options = mnl_attr_nest_start(nlh, TCA_ACT_OPTIONS);
     mnl_attr_put_u32(nlh, 2, 0);
     mnl_attr_nest_end(nlh, act_options);
@@ -2337,7 +2862,7 @@ test_decode_kernel_new_acts(void)
 }
 
 /* The last use is the most recent of every action's, whatever its kind:
- * each of vlan, ct and gact in turn has the most recent. */
+ * each of vlan, ct, pedit, csum and gact in turn has the most recent. */
 static const char *
 test_stats_lastuse_kinds(void)
 {
@@ -2345,15 +2870,20 @@ test_stats_lastuse_kinds(void)
     struct flower_rule r;
     int most_recent;
 
-    for (most_recent = 0; most_recent < 3; most_recent++) {
+    for (most_recent = 0; most_recent < 5; most_recent++) {
         struct reply_nests n;
         struct nlmsghdr *nlh = reply_list_start(&n);
+        struct pedit_reply pedit;
 
+        pedit_reply_init(&pedit);
         reply_vlan(nlh, &n, 1, TCA_VLAN_ACT_POP, -1, 0, 0,
                    most_recent == 0 ? 2 : 9);
         reply_ct(nlh, &n, 2, 0, &ct, most_recent == 1 ? 3 : 9);
-        reply_gact_tm(nlh, &n, 3, TC_ACT_GOTO_CHAIN | 1,
-                      most_recent == 2 ? 4 : 9);
+        reply_pedit(nlh, &n, 3, &pedit, most_recent == 2 ? 4 : 9);
+        reply_csum(nlh, &n, 4, TCA_CSUM_UPDATE_FLAG_IPV4HDR,
+                   most_recent == 3 ? 5 : 9);
+        reply_gact_tm(nlh, &n, 5, TC_ACT_GOTO_CHAIN | 1,
+                      most_recent == 4 ? 6 : 9);
         CHECK_ERR(decode_copy(reply_list_end(nlh, &n), &r), 0);
         CHECK(r.stats.has_lastuse);
         if (r.stats.lastuse_ms != (uint64_t) (2 + most_recent) * 10) {
@@ -2373,10 +2903,11 @@ test_decode_act_order(void)
     struct flower_rule r;
     int pass;
 
-    for (pass = 0; pass < 6; pass++) {
+    for (pass = 0; pass < 8; pass++) {
         struct reply_nests n;
         struct nlmsghdr *nlh = reply_list_start(&n);
         int expected = pass ? EOPNOTSUPP : 0;
+        struct pedit_reply pedit;
 
         switch (pass) {
         case 0:                 /* Control: ct, goto. */
@@ -2402,6 +2933,13 @@ test_decode_act_order(void)
             reply_gact_tm(nlh, &n, 1, TC_ACT_SHOT, NO_TM);
             reply_mirred(nlh, 2, TCA_EGRESS_REDIR, TC_ACT_STOLEN, 3, 0, 0,
                          NO_TM);
+            break;
+        case 6:
+            pedit_reply_init(&pedit);
+            reply_pedit(nlh, &n, 1, &pedit, NO_TM);
+            break;
+        case 7:
+            reply_csum(nlh, &n, 1, TCA_CSUM_UPDATE_FLAG_TCP, NO_TM);
             break;
         }
         if (decode_copy(reply_list_end(nlh, &n), &r) != expected) {
@@ -2482,6 +3020,137 @@ test_decode_ct_unknown(void)
     CHECK_ACT_REPLY("ct", opts, 3, 0, 0, EOPNOTSUPP);
     p.action = TC_ACT_OK;
     CHECK_ACT_REPLY("ct", opts, 2, 0, 0, EOPNOTSUPP);
+    return NULL;
+}
+
+/* A dump entry with pedit, csum and redirect as the kernel sends them
+ * (extended keys before the parameters, timestamps, padding): the keys
+ * land in the rule's, and the last use is the most recent action's. */
+static const char *
+test_decode_kernel_pedit(void)
+{
+    struct flower_rule r, expected;
+    struct pedit_reply pedit;
+    struct reply_nests n;
+    struct nlmsghdr *nlh = reply_list_start(&n);
+
+    pedit_reply_init(&pedit);
+    reply_pedit(nlh, &n, 1, &pedit, 30);
+    reply_csum(nlh, &n, 2, (TCA_CSUM_UPDATE_FLAG_IPV4HDR
+                            | TCA_CSUM_UPDATE_FLAG_UDP), 20);
+    reply_pedit(nlh, &n, 3, &pedit, 40);
+    reply_mirred(nlh, 4, TCA_EGRESS_REDIR, TC_ACT_STOLEN, 9, 0, 0, 50);
+    CHECK_ERR(decode_copy(reply_list_end(nlh, &n), &r), 0);
+
+    base_rule(&expected);
+    expected.id.prio = 1;
+    expected.id.handle = 1;
+    pedit_reply_keys(&expected, 0);
+    pedit_reply_keys(&expected, 2);
+    set_pedit(&expected, 0, 0, 2);
+    set_csum(&expected, 1, (TCA_CSUM_UPDATE_FLAG_IPV4HDR
+                            | TCA_CSUM_UPDATE_FLAG_UDP));
+    set_pedit(&expected, 2, 2, 2);
+    expected.actions[3].type = FLOWER_ACT_REDIRECT;
+    expected.actions[3].ifindex = 9;
+    expected.n_actions = 4;
+    expected.stats.has_lastuse = true;
+    expected.stats.lastuse_ms = 200;
+    TRY(compare_rules(&expected, &r));
+
+    /* What the kernel reports is what we would request. */
+    expected.stats.has_lastuse = false;
+    expected.stats.lastuse_ms = 0;
+    return roundtrip(&expected);
+}
+
+/* Pedit actions the codec does not model: legacy pedit (offsets from the
+ * network header), another verdict, no keys, keys that add, in a header of
+ * no or an unknown type, at a computed or misaligned offset, that flip
+ * bits, with a newer attribute, flags, more keys in all than the model
+ * holds. */
+static const char *
+test_decode_pedit_unknown(void)
+{
+    struct pedit_reply p;
+    struct flower_rule r;
+    int pass;
+
+    for (pass = 0; pass < 16; pass++) {
+        pedit_reply_init(&p);
+        switch (pass) {
+        case 0:                 /* Control. */
+            break;
+        case 1:
+            p.action = TC_ACT_OK;
+            break;
+        case 2:
+            p.nkeys = p.n_ex = 0;
+            break;
+        case 3:
+            p.cmd = TCA_PEDIT_KEY_EX_CMD_ADD;
+            break;
+        case 4:
+            p.htype = TCA_PEDIT_KEY_EX_HDR_TYPE_NETWORK;
+            break;
+        case 5:
+            p.htype = TCA_PEDIT_KEY_EX_HDR_TYPE_UDP + 1;
+            break;
+        case 6:
+            p.key.offmask = 0x0f;
+            break;
+        case 7:
+            p.key.at = 4;
+            break;
+        case 8:
+            p.key.off = 6;
+            break;
+        case 9:
+            p.key.val |= htonl(0x00000100);     /* Flips a kept bit. */
+            break;
+        case 10:
+            p.ex_attrs |= EX_NEWER;
+            break;
+        case 11:
+            p.nkeys = p.n_ex = FLOWER_MAX_PEDIT_KEYS + 1;
+            break;
+        case 12:                /* Legacy: no extended keys. */
+            p.parms_type = TCA_PEDIT_PARMS;
+            p.n_ex = -1;
+            break;
+        case 13:                /* Legacy parameters with extended keys. */
+            p.parms_type = TCA_PEDIT_PARMS;
+            break;
+        case 14:
+            p.flags = 1;
+            break;
+        case 15:
+            p.key.shift = 2;
+            break;
+        }
+        TRY(check_pedit_reply(pass, &p, &r, pass ? EOPNOTSUPP : 0));
+    }
+
+    /* Control: FLOWER_MAX_PEDIT_KEYS keys in two actions; then one more. */
+    for (pass = 0; pass < 2; pass++) {
+        struct reply_nests n;
+        struct nlmsghdr *nlh = reply_list_start(&n);
+
+        pedit_reply_init(&p);
+        p.nkeys = p.n_ex = FLOWER_MAX_PEDIT_KEYS / 2;
+        reply_pedit(nlh, &n, 1, &p, NO_TM);
+        p.nkeys = p.n_ex = FLOWER_MAX_PEDIT_KEYS / 2 + pass;
+        reply_pedit(nlh, &n, 2, &p, NO_TM);
+        reply_gact_tm(nlh, &n, 3, TC_ACT_SHOT, NO_TM);
+        CHECK_ERR(decode_copy(reply_list_end(nlh, &n), &r),
+                  pass ? EOPNOTSUPP : 0);
+        if (!pass) {
+            CHECK(r.n_pedit_keys == FLOWER_MAX_PEDIT_KEYS);
+            CHECK(r.actions[1].pedit.first == FLOWER_MAX_PEDIT_KEYS / 2);
+            CHECK(r.pedit_keys[FLOWER_MAX_PEDIT_KEYS - 1].offset
+                  == 8 + 4 * (FLOWER_MAX_PEDIT_KEYS / 2 - 1));
+        }
+    }
     return NULL;
 }
 
@@ -2969,6 +3638,103 @@ test_bad_act_combination(void)
     return NULL;
 }
 
+/* Pedit replies the kernel never sends: parameters whose size is not that
+ * of their 'nkeys' keys, extended keys missing, fewer or more than the
+ * keys, without their attributes, or of the wrong type or size, a
+ * timestamp of the wrong size. */
+static const char *
+test_bad_pedit_reply(void)
+{
+    const int key_size = sizeof (struct tc_pedit_key);
+    const int sel_size = sizeof (struct tc_pedit_sel);
+    struct pedit_reply p;
+    struct flower_rule r;
+    int pass;
+
+    for (pass = 0; pass < 16; pass++) {
+        pedit_reply_init(&p);
+        switch (pass) {
+        case 0:                 /* Control. */
+            break;
+        case 1:                 /* One key short of 'nkeys'. */
+            p.parms_extra = -key_size;
+            break;
+        case 2:
+            p.parms_extra = -4;
+            break;
+        case 3:                 /* One key more than 'nkeys'. */
+            p.parms_extra = key_size;
+            break;
+        case 4:                 /* Shorter than struct tc_pedit_sel. */
+            p.parms_extra = -2 * key_size - 4;
+            break;
+        case 5:                 /* Empty. */
+            p.parms_extra = -2 * key_size - sel_size;
+            break;
+        case 6:                 /* Fewer extended keys than keys. */
+            p.n_ex = 1;
+            break;
+        case 7:                 /* More. */
+            p.n_ex = 3;
+            break;
+        case 8:
+            p.n_ex = 0;
+            break;
+        case 9:                 /* No TCA_PEDIT_KEYS_EX. */
+            p.n_ex = -1;
+            break;
+        case 10:                /* No command. */
+            p.ex_attrs = EX_HTYPE;
+            break;
+        case 11:                /* No header type. */
+            p.ex_attrs = EX_CMD;
+            break;
+        case 12:
+            p.ex_attrs = EX_HTYPE_U32 | EX_CMD;
+            break;
+        case 13:
+            p.ex_type = TCA_PEDIT_KEY_EX_HTYPE;
+            break;
+        case 14:                /* Far more than the model holds. */
+            p.n_ex = FLOWER_MAX_PEDIT_KEYS + 8;
+            break;
+        case 15:
+            p.tm_size = sizeof (struct tcf_t) - 8;
+            break;
+        }
+        TRY(check_pedit_reply(pass, &p, &r, pass ? EPROTO : 0));
+    }
+    return NULL;
+}
+
+/* csum replies with parameters or timestamps of the wrong size, or no
+ * parameters; csum that the codec does not model: flags act_csum does not
+ * know, another verdict. */
+static const char *
+test_bad_csum_reply(void)
+{
+    struct tc_csum p = { .action = TC_ACT_PIPE, .update_flags = 0x7f };
+    struct tcf_t tm = { .lastuse = 1 };
+    const struct opt opts[] = {
+        { TCA_CSUM_PARMS, &p, sizeof p },
+        { TCA_CSUM_TM, &tm, sizeof tm },
+    };
+
+    CHECK_ACT_REPLY("csum", opts, 2, 0, 0, 0);
+    CHECK_ACT_REPLY("csum", opts, 2, TCA_CSUM_PARMS, sizeof p - 4, EPROTO);
+    CHECK_ACT_REPLY("csum", opts, 2, TCA_CSUM_PARMS, sizeof p + 4, EPROTO);
+    CHECK_ACT_REPLY("csum", opts, 2, TCA_CSUM_PARMS, 0, EPROTO);
+    CHECK_ACT_REPLY("csum", opts, 2, TCA_CSUM_TM, 16, EPROTO);
+    CHECK_ACT_REPLY("csum", &opts[1], 1, 0, 0, EPROTO);
+
+    p.update_flags = 0x80;
+    CHECK_ACT_REPLY("csum", opts, 2, 0, 0, EOPNOTSUPP);
+    p.update_flags = TCA_CSUM_UPDATE_FLAG_TCP;
+    p.action = TC_ACT_OK;
+    CHECK_ACT_REPLY("csum", opts, 2, 0, 0, EOPNOTSUPP);
+    return NULL;
+}
+
 /* Test table and driver. */
 
 /* A test: returns NULL on success, else why it failed. */
@@ -3001,6 +3767,8 @@ static const struct test tests[] = {
     T(act_goto_chain), T(act_ct_commit), T(act_ct_plain), T(act_ct_clear),
     T(act_ovn_ct_goto), T(act_refuse_pipe_last), T(act_refuse_end_not_last),
     T(encode_rejects_actions),
+    T(act_pedit_rewrite), T(act_pedit_key_bytes), T(act_pedit_two),
+    T(act_pedit_refuse),
     T(flags_skip_hw), T(flags_skip_sw), T(flags_none),
     T(id_fields), T(id_chain_zero),
     T(encode_del_get), T(encode_dump), T(encode_qdisc),
@@ -3008,6 +3776,7 @@ static const struct test tests[] = {
     T(stats_decode), T(stats_pkt64),
     T(decode_kernel_new_acts), T(stats_lastuse_kinds), T(decode_act_order),
     T(decode_vlan_unknown), T(decode_ct_unknown),
+    T(decode_kernel_pedit), T(decode_pedit_unknown),
     T(kind_u32), T(no_options),
     T(unknown_act_kind), T(unknown_act_use), T(unknown_key),
     T(foreign_cookie),
@@ -3016,6 +3785,7 @@ static const struct test tests[] = {
     T(bad_nested_overflow), T(bad_kind), T(bad_act_numbering),
     T(bad_key_combination), T(bad_new_key_len), T(bad_new_key_combination),
     T(bad_act_attr_size), T(bad_act_combination),
+    T(bad_pedit_reply), T(bad_csum_reply),
 };
 
 /* Runs the test named by argv[1], or all of them; "--list" lists them.

@@ -87,6 +87,21 @@ print_tc_actions(const struct flower_rule *rule)
         case FLOWER_ACT_CT_CLEAR:
             printf(" ct-clear");
             break;
+        case FLOWER_ACT_PEDIT:
+            printf(" pedit(");
+            for (int k = a->pedit.first; k < a->pedit.first + a->pedit.n;
+                 k++) {
+                const struct flower_pedit_key *key = &rule->pedit_keys[k];
+
+                printf("%s%u+%"PRIu32"=%08"PRIx32"/%08"PRIx32,
+                       k > a->pedit.first ? "," : "", key->htype,
+                       key->offset, ntohl(key->value), ntohl(key->mask));
+            }
+            printf(")");
+            break;
+        case FLOWER_ACT_CSUM:
+            printf(" csum(%#"PRIx32")", a->csum_flags);
+            break;
         }
     }
     printf("\n");
