@@ -16,7 +16,7 @@ export PATH HOME
 modules="openvswitch cls_flower cls_matchall act_gact act_mirred act_vlan
     act_pedit act_tunnel_key act_ct act_police act_csum act_skbedit
     act_sample psample sch_ingress veth vxlan geneve nfnetlink
-    nf_conntrack_netlink"
+    nf_conntrack_netlink 8021q"
 
 vm=$VM_RESULTS/.vm
 cwd=$1
@@ -45,6 +45,12 @@ mark userspace
     [ -z "$failed" ] || echo "modules not loaded:$failed"
     ip link set lo up
 } > "$vm/setup.log" 2>&1
+
+# Tests that depend on the kernel's build options read its config here, as
+# they would read /boot/config-$(uname -r) on a real machine.
+VM_KERNEL_CONFIG=$(cd "$VM_MODULES_DIR/../../.." 2>/dev/null \
+                   && pwd)/boot/config-$(uname -r)
+export VM_KERNEL_CONFIG
 
 cd "$cwd" || { echo "vm-guest: cannot cd to $cwd" >> "$vm/setup.log"; exit 1; }
 
