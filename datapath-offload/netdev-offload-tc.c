@@ -274,6 +274,13 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
                             ? tc_transport_last_error(t)
                             : ovs_strerror(error));
         log_refusal(netdev, ufid, &refusal);
+        if (error == EEXIST) {
+            /* Another datapath flow, whose mask differs only in bits that
+             * TC leaves implicit, has this very rule.  EEXIST would tell
+             * OVS that this flow is installed; let the datapath have it
+             * instead, so that OVS keeps tracking it. */
+            error = EOPNOTSUPP;
+        }
         goto out;
     }
     tc_flow_add(ufid, netdev, &rule.id, rule.protocol);

@@ -71,6 +71,12 @@ $(SYSTEM_UPSTREAM_TESTSUITE): tests/package.m4 $(SYSTEM_UPSTREAM_TESTSUITE_AT)
 	$(AM_V_GEN)$(AUTOTEST) -o $@.tmp $(srcdir)/$@.at && mv $@.tmp $@
 
 # OVS 3.1's own "make check-offloads" tests, unmodified, against our daemon.
+# check-full runs those that pass.  Of the others, 10 (check_pkt_len) and
+# 12 (Geneve) need features of issue 4; 7 fails with offloads disabled,
+# i.e. in stock OVS code, in the VM; 2 expects TC's byte count (84 bytes
+# for a 98-byte frame) where we count whole frames like the datapath, as
+# OVS's own test 11 normalizes to.  TESTSUITEFLAGS= runs them all.
+UPSTREAM_PASSING = 1 3 4 5 6 8 9 11
 check-vm-upstream: all tests/atconfig tests/atlocal $(SYSTEM_UPSTREAM_TESTSUITE)
 	rm -rf tests/vm-results && mkdir -p tests/vm-results
 	VM_RESULTS_DIR=$(abs_top_builddir)/tests/vm-results \
@@ -80,6 +86,8 @@ check-vm-upstream: all tests/atconfig tests/atlocal $(SYSTEM_UPSTREAM_TESTSUITE)
 
 # Everything: what .ci/run and the README's test command run.
 check-full: check check-vm
+	$(MAKE) check-vm-upstream TESTSUITEFLAGS='$(UPSTREAM_PASSING)'
+
 
 clean-local:
 	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
