@@ -6,11 +6,18 @@
  *
  * VLAN: 'key.eth_type' is the outermost ethertype, as cls_flower wants it
  * in TCA_FLOWER_KEY_ETH_TYPE on add (0x8100 or 0x88a8 when tagged), and
- * 'key.vlan_eth_type' the encapsulated one (TCA_FLOWER_KEY_VLAN_ETH_TYPE).
- * The kernel never dumps the TPID back: fl_dump_key() puts the inner type
- * in TCA_FLOWER_KEY_ETH_TYPE.  For such a dump the decoder takes the TPID
- * from the filter protocol in 'tcm_info', so a request and the kernel's
- * dump of it decode to the same rule.
+ * 'key.vlan_eth_type' the one after the tag (TCA_FLOWER_KEY_VLAN_ETH_TYPE).
+ * When that is a TPID too, fl_set_key() reads the inner tag from
+ * TCA_FLOWER_KEY_CVLAN_ID, _CVLAN_PRIO and the type after both tags from
+ * _CVLAN_ETH_TYPE ('key.cvlan_*').  The kernel never dumps the outer TPID
+ * back: fl_dump_key() puts the innermost type (basic.n_proto) in
+ * TCA_FLOWER_KEY_ETH_TYPE, and in _VLAN_ETH_TYPE the inner TPID of two
+ * tags or the inner type of one.  For such a dump the decoder takes the
+ * outer TPID from the filter protocol in 'tcm_info', so a request and the
+ * kernel's dump of it decode to the same rule.  A third tag cannot be
+ * matched: the flow dissector walks past it to basic.n_proto, so a rule
+ * whose type after two tags is a TPID would match nothing.  Neither
+ * encoding nor decoding accepts one.
  *
  * cls_flower silently ignores a key attribute whose precondition fails
  * (ports and TCP flags unless ip_proto is TCP, UDP or SCTP as needed,
@@ -42,6 +49,7 @@ enum {
 enum key_cond {
     KC_ANY,                     /* Always. */
     KC_VLAN,                    /* Outer ethertype is a VLAN TPID. */
+    KC_CVLAN,                   /* So is the one after the outer tag. */
     KC_IP,                      /* Effective ethertype is IPv4 or IPv6. */
     KC_NO_IPV4,                 /* No IPv4 address matched (IPv4 wins). */
     KC_TCP,                     /* ip_proto is TCP. */
@@ -70,14 +78,16 @@ struct key_field {
  * is not zero, by codec_decode_keys() to fill key and mask, and by
  * codec_key_policy() for the exact size of each attribute.  A field with
  * several attributes (ports, ICMP) has a row for each, and the row whose
- * condition holds is used.  VLAN id/priority (host order, sub-byte masks)
- * and the fragment flags (big-endian bitmap) are not byte copies: see
- * put_vlan(), put_ip_flags(), decode_vlan() and decode_ip_flags(). */
+ * condition holds is used.  VLAN ids/priorities (host order, sub-byte
+ * masks: 'vlan_tags') and the fragment flags (big-endian bitmap) are not
+ * byte copies: see put_vlan(), put_ip_flags(), decode_vlan() and
+ * decode_ip_flags(). */
 static const struct key_field key_fields[] = {
     KF(TCA_FLOWER_KEY_ETH_DST, TCA_FLOWER_KEY_ETH_DST_MASK, eth_dst, KC_ANY),
     KF(TCA_FLOWER_KEY_ETH_SRC, TCA_FLOWER_KEY_ETH_SRC_MASK, eth_src, KC_ANY),
     KF(TCA_FLOWER_KEY_ETH_TYPE, 0, eth_type, KC_ANY),
     KF(TCA_FLOWER_KEY_VLAN_ETH_TYPE, 0, vlan_eth_type, KC_VLAN),
+    KF(TCA_FLOWER_KEY_CVLAN_ETH_TYPE, 0, cvlan_eth_type, KC_CVLAN),
     KF(TCA_FLOWER_KEY_IP_PROTO, 0, ip_proto, KC_IP),
     KF(TCA_FLOWER_KEY_IP_TOS, TCA_FLOWER_KEY_IP_TOS_MASK, ip_tos, KC_IP),
     KF(TCA_FLOWER_KEY_IP_TTL, TCA_FLOWER_KEY_IP_TTL_MASK, ip_ttl, KC_IP),
@@ -120,10 +130,35 @@ static const struct key_field key_fields[] = {
        KC_ANY),
 };
 
+/* The id and priority of a VLAN tag: host order, 12 and 3 bits, and
+ * without mask attributes (fl_set_key_vlan() sets full masks). */
+struct vlan_tag {
+    enum key_cond cond;         /* When the kernel honours the attributes. */
+    uint16_t id_attr;           /* TCA_FLOWER_KEY_{,C}VLAN_ID. */
+    uint16_t prio_attr;         /* TCA_FLOWER_KEY_{,C}VLAN_PRIO. */
+    uint16_t id_offset;         /* Offset of the uint16_t id in
+                                 * struct flower_key. */
+    uint16_t prio_offset;       /* Offset of the uint8_t priority. */
+};
+
+#define VT(COND, ID_ATTR, PRIO_ATTR, ID, PRIO)                      \
+    { COND, ID_ATTR, PRIO_ATTR, offsetof(struct flower_key, ID),    \
+      offsetof(struct flower_key, PRIO) }
+
+/* The outer tag, then the inner one of a QinQ match. */
+static const struct vlan_tag vlan_tags[] = {
+    VT(KC_VLAN, TCA_FLOWER_KEY_VLAN_ID, TCA_FLOWER_KEY_VLAN_PRIO, vlan_id,
+       vlan_prio),
+    VT(KC_CVLAN, TCA_FLOWER_KEY_CVLAN_ID, TCA_FLOWER_KEY_CVLAN_PRIO,
+       cvlan_id, cvlan_prio),
+};
+
 /* Key attributes that are not byte copies of a field (see the table). */
 static const struct attr_policy special_key_policy[] = {
     { TCA_FLOWER_KEY_VLAN_ID, MNL_TYPE_U16, 0, false },
     { TCA_FLOWER_KEY_VLAN_PRIO, MNL_TYPE_U8, 0, false },
+    { TCA_FLOWER_KEY_CVLAN_ID, MNL_TYPE_U16, 0, false },
+    { TCA_FLOWER_KEY_CVLAN_PRIO, MNL_TYPE_U8, 0, false },
     { TCA_FLOWER_KEY_FLAGS, MNL_TYPE_U32, 0, false },
     { TCA_FLOWER_KEY_FLAGS_MASK, MNL_TYPE_U32, 0, false },
 };
@@ -134,6 +169,8 @@ static bool field_encodable(const struct flower_rule *, uint16_t offset);
 static bool key_cond_holds(const struct flower_rule *, enum key_cond);
 static int decode_vlan(const struct nlattr *const *tb, uint16_t protocol,
                        struct flower_rule *);
+static bool decode_vlan_tags(const struct nlattr *const *tb,
+                             struct flower_rule *);
 static int decode_ip_flags(const struct nlattr *const *tb,
                            struct flower_rule *);
 
@@ -168,31 +205,41 @@ codec_put_keys(struct nlmsghdr *nlh, const struct flower_rule *rule)
     return put_vlan(nlh, rule) && put_ip_flags(nlh, rule);
 }
 
-/* Puts TCA_FLOWER_KEY_VLAN_ID and _VLAN_PRIO: host order and without mask
- * attributes (the kernel sets a full mask), so only full masks encode. */
+/* Puts the id and priority attributes of each VLAN tag that 'rule'
+ * matches.  Without mask attributes only full masks encode, and a tag's
+ * attributes only where the kernel reads them.  Refuses a third tag (see
+ * the file comment). */
 static bool
 put_vlan(struct nlmsghdr *nlh, const struct flower_rule *rule)
 {
-    const struct flower_key *key = &rule->key;
-    const struct flower_key *mask = &rule->mask;
-    bool tagged = key_cond_holds(rule, KC_VLAN);
+    const uint8_t *key = (const uint8_t *) &rule->key;
+    const uint8_t *mask = (const uint8_t *) &rule->mask;
+    const struct vlan_tag *t;
 
-    if (mask->vlan_eth_type && codec_is_vlan_tpid(key->vlan_eth_type)) {
-        return false;           /* QinQ needs the CVLAN keys. */
+    if (key_cond_holds(rule, KC_CVLAN) && rule->mask.cvlan_eth_type
+        && codec_is_vlan_tpid(rule->key.cvlan_eth_type)) {
+        return false;
     }
-    if (mask->vlan_id) {
-        if (!tagged || (mask->vlan_id & VID_MASK) != VID_MASK) {
-            return false;
+    for (t = vlan_tags; t < &vlan_tags[ARRAY_SIZE(vlan_tags)]; t++) {
+        uint8_t prio = key[t->prio_offset];
+        uint8_t prio_mask = mask[t->prio_offset];
+        bool tagged = key_cond_holds(rule, t->cond);
+        uint16_t id, id_mask;
+
+        memcpy(&id, key + t->id_offset, sizeof id);
+        memcpy(&id_mask, mask + t->id_offset, sizeof id_mask);
+        if (id_mask) {
+            if (!tagged || (id_mask & VID_MASK) != VID_MASK) {
+                return false;
+            }
+            mnl_attr_put_u16(nlh, t->id_attr, id & VID_MASK);
         }
-        mnl_attr_put_u16(nlh, TCA_FLOWER_KEY_VLAN_ID,
-                         key->vlan_id & VID_MASK);
-    }
-    if (mask->vlan_prio) {
-        if (!tagged || (mask->vlan_prio & PCP_MASK) != PCP_MASK) {
-            return false;
+        if (prio_mask) {
+            if (!tagged || (prio_mask & PCP_MASK) != PCP_MASK) {
+                return false;
+            }
+            mnl_attr_put_u8(nlh, t->prio_attr, prio & PCP_MASK);
         }
-        mnl_attr_put_u8(nlh, TCA_FLOWER_KEY_VLAN_PRIO,
-                        key->vlan_prio & PCP_MASK);
     }
     return true;
 }
@@ -229,23 +276,28 @@ field_encodable(const struct flower_rule *rule, uint16_t offset)
 }
 
 /* Returns true if 'cond' holds for the key and mask of 'rule'.  The
- * effective ethertype is the kernel's basic.n_proto: the inner type of a
- * VLAN match, else the ethertype. */
+ * effective ethertype is the kernel's basic.n_proto: the type after the
+ * VLAN tags of a VLAN match, else the ethertype. */
 static bool
 key_cond_holds(const struct flower_rule *rule, enum key_cond cond)
 {
     const struct flower_key *key = &rule->key;
     const struct flower_key *mask = &rule->mask;
     bool tagged = mask->eth_type && codec_is_vlan_tpid(key->eth_type);
+    bool qinq = (tagged && mask->vlan_eth_type
+                 && codec_is_vlan_tpid(key->vlan_eth_type));
     uint16_t eth = mask->eth_type ? key->eth_type : 0;
     int proto = mask->ip_proto ? key->ip_proto : -1;
 
-    if (tagged) {
+    if (qinq) {
+        eth = mask->cvlan_eth_type ? key->cvlan_eth_type : 0;
+    } else if (tagged) {
         eth = mask->vlan_eth_type ? key->vlan_eth_type : 0;
     }
     switch (cond) {
     case KC_ANY: return true;
     case KC_VLAN: return tagged;
+    case KC_CVLAN: return qinq;
     case KC_IP: return eth == htons(ETH_P_IP) || eth == htons(ETH_P_IPV6);
     case KC_NO_IPV4: return !mask->ipv4_src && !mask->ipv4_dst;
     case KC_TCP: return proto == IPPROTO_TCP;
@@ -306,43 +358,74 @@ codec_decode_keys(const struct nlattr *const *tb, uint16_t protocol,
 }
 
 /* Fills the VLAN fields of 'rule' and, for a kernel dump, the outer
- * ethertype from 'protocol' (see the file comment). */
+ * ethertype from 'protocol' (see the file comment).  The ethertypes are
+ * already decoded. */
 static int
 decode_vlan(const struct nlattr *const *tb, uint16_t protocol,
             struct flower_rule *rule)
 {
     struct flower_key *key = &rule->key;
     struct flower_key *mask = &rule->mask;
+    bool qinq = mask->vlan_eth_type && codec_is_vlan_tpid(key->vlan_eth_type);
+    uint16_t inner = qinq ? key->cvlan_eth_type : key->vlan_eth_type;
+    uint16_t inner_mask = qinq ? mask->cvlan_eth_type : mask->vlan_eth_type;
+    bool tag_keys = decode_vlan_tags(tb, rule);
+    const struct vlan_tag *t;
 
-    if (tb[TCA_FLOWER_KEY_VLAN_ID]) {
-        key->vlan_id = (mnl_attr_get_u16(tb[TCA_FLOWER_KEY_VLAN_ID])
-                        & VID_MASK);
-        mask->vlan_id = VID_MASK;
-    }
-    if (tb[TCA_FLOWER_KEY_VLAN_PRIO]) {
-        key->vlan_prio = (mnl_attr_get_u8(tb[TCA_FLOWER_KEY_VLAN_PRIO])
-                          & PCP_MASK);
-        mask->vlan_prio = PCP_MASK;
-    }
-    if (!mask->vlan_id && !mask->vlan_prio && !mask->vlan_eth_type) {
+    if (!tag_keys && !mask->vlan_eth_type) {
         return 0;
-    } else if (mask->vlan_eth_type && codec_is_vlan_tpid(key->vlan_eth_type)) {
-        return EOPNOTSUPP;      /* QinQ: the CVLAN keys are not modelled. */
-    } else if (mask->eth_type && codec_is_vlan_tpid(key->eth_type)) {
-        return 0;               /* Request form: the TPID is there. */
+    } else if (inner_mask && codec_is_vlan_tpid(inner)) {
+        return EOPNOTSUPP;      /* A third tag. */
+    } else if (!mask->eth_type || !codec_is_vlan_tpid(key->eth_type)) {
+        /* Dump form: ETH_TYPE, if any, repeats the innermost type (both
+         * come from basic.n_proto) and the TPID is the filter protocol. */
+        if ((mask->eth_type != 0) != (inner_mask != 0)
+            || key->eth_type != inner) {
+            return EPROTO;
+        } else if (!codec_is_vlan_tpid(protocol)) {
+            return EOPNOTSUPP;  /* Protocol "all": the TPID is lost. */
+        }
+        key->eth_type = protocol;
+        mask->eth_type = 0xffff;
     }
 
-    /* Dump form: ETH_TYPE, if any, repeats the inner type (both come from
-     * basic.n_proto) and the TPID is the filter protocol. */
-    if ((mask->eth_type != 0) != (mask->vlan_eth_type != 0)
-        || key->eth_type != key->vlan_eth_type) {
-        return EPROTO;
-    } else if (!codec_is_vlan_tpid(protocol)) {
-        return EOPNOTSUPP;      /* Protocol "all": the TPID is lost. */
+    /* The kernel reports no id or priority of a tag it does not match. */
+    for (t = vlan_tags; t < &vlan_tags[ARRAY_SIZE(vlan_tags)]; t++) {
+        if ((tb[t->id_attr] || tb[t->prio_attr])
+            && !key_cond_holds(rule, t->cond)) {
+            return EPROTO;
+        }
     }
-    key->eth_type = protocol;
-    mask->eth_type = 0xffff;
     return 0;
+}
+
+/* Fills the id and priority of each VLAN tag of 'rule' that 'tb' has.
+ * Returns true if it has any. */
+static bool
+decode_vlan_tags(const struct nlattr *const *tb, struct flower_rule *rule)
+{
+    uint8_t *key = (uint8_t *) &rule->key;
+    uint8_t *mask = (uint8_t *) &rule->mask;
+    const struct vlan_tag *t;
+    bool any = false;
+
+    for (t = vlan_tags; t < &vlan_tags[ARRAY_SIZE(vlan_tags)]; t++) {
+        if (tb[t->id_attr]) {
+            uint16_t id = mnl_attr_get_u16(tb[t->id_attr]) & VID_MASK;
+            uint16_t id_mask = VID_MASK;
+
+            memcpy(key + t->id_offset, &id, sizeof id);
+            memcpy(mask + t->id_offset, &id_mask, sizeof id_mask);
+            any = true;
+        }
+        if (tb[t->prio_attr]) {
+            key[t->prio_offset] = (mnl_attr_get_u8(tb[t->prio_attr])
+                                   & PCP_MASK);
+            mask[t->prio_offset] = PCP_MASK;
+            any = true;
+        }
+    }
+    return any;
 }
 
 /* Fills 'ip_flags' of 'rule' from the big-endian TCA_FLOWER_KEY_FLAGS and

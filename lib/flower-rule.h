@@ -26,9 +26,17 @@ struct flower_key {
     uint8_t eth_src[6];
     uint16_t eth_type;          /* Outer type: 0x8100/0x88a8 if tagged. */
 
-    uint16_t vlan_id;           /* Host byte order, 12 bits. */
+    /* VLAN tags, as cls_flower takes them.  With one tag, 'eth_type' is its
+     * TPID (0x8100 or 0x88a8) and 'vlan_eth_type' the type it carries.
+     * With two (QinQ), 'eth_type' is the outer TPID, 'vlan_eth_type' the
+     * inner TPID (0x8100 or 0x88a8) and 'cvlan_eth_type' the type after
+     * both tags.  Ids and priorities match exactly or not at all. */
+    uint16_t vlan_id;           /* Outer tag: host byte order, 12 bits. */
     uint8_t vlan_prio;          /* 3 bits. */
-    uint16_t vlan_eth_type;     /* Encapsulated type of a VLAN frame. */
+    uint16_t vlan_eth_type;     /* Type after the outer tag. */
+    uint16_t cvlan_id;          /* Inner tag: host byte order, 12 bits. */
+    uint8_t cvlan_prio;         /* 3 bits. */
+    uint16_t cvlan_eth_type;    /* Type after the inner tag. */
 
     uint8_t ip_proto;
     uint8_t ip_tos;

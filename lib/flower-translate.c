@@ -53,58 +53,134 @@ leftover_field_name(const struct flow *mask)
     return "unknown";
 }
 
-/* Translates the VLAN part of the match: one tag at most, its VID and PCP
- * each either exact or wildcarded.  A mask that only says "no tag" is left
- * implicit: the filter protocol then is the untagged ethertype, which a
- * tagged frame never carries. */
+/* Names VLAN tag 'i' of a match, for refusal messages. */
+static const char *const vlan_tci_names[FLOW_MAX_VLAN_HEADERS] = {
+    "vlan_tci", "vlan_tci2",
+};
+
+/* Returns true if the match requires VLAN tag 'i' to be present. */
+static bool
+vlan_tag_matched(const struct flow *key, const struct flow *mask, int i)
+{
+    return ((mask->vlans[i].tci & htons(VLAN_CFI))
+            && (key->vlans[i].tci & htons(VLAN_CFI)));
+}
+
+/* Checks that the match says nothing of VLAN tag 'i', which it does not
+ * require, beyond "no such tag".  That is left implicit.  Without a tag,
+ * the filter protocol is the untagged ethertype, which a tagged frame never
+ * carries.  After a tag, the type matched after it is not a TPID: since
+ * Linux 5.18 (2105f700b53c, also in 4.19+ stable), cls_flower matches the
+ * type right after each tag, so a frame with one more tag does not match;
+ * before, it matched only the type after all tags. */
+static int
+check_vlan_absent(const struct flow *key, const struct flow *mask, int i,
+                  const struct flower_rule *rule,
+                  struct offload_refusal_info *refusal)
+{
+    ovs_be16 tci_mask = mask->vlans[i].tci;
+
+    if (!i) {
+        if (tci_mask && key->vlans[0].tci) {
+            return refuse(refusal, OFFLOAD_REFUSAL_MATCH_VLAN_MASK,
+                          vlan_tci_names[0]);
+        } else if (tci_mask && !rule->mask.eth_type) {
+            /* "No tag, any ethertype" cannot be said with a filter
+             * protocol. */
+            return refuse(refusal, OFFLOAD_REFUSAL_MATCH_FIELD, "eth_type");
+        }
+    } else if ((tci_mask || mask->vlans[i].tpid)
+               && !((tci_mask & htons(VLAN_CFI)) && !key->vlans[i].tci)) {
+        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_VLAN_MASK,
+                      vlan_tci_names[i]);
+    }
+    return 0;
+}
+
+/* Puts the TPID, VID and PCP of VLAN tag 'i' (0: outer, 1: inner) of the
+ * match into the fields of 'rule' for that tag (see flower-rule.h).  The
+ * TPID is 802.1Q unless the match says 802.1ad. */
+static void
+put_vlan_tag(const struct flow *key, const struct flow *mask, int i,
+             struct flower_rule *rule)
+{
+    struct flower_key *k = &rule->key, *m = &rule->mask;
+    ovs_be16 tci = key->vlans[i].tci, tci_mask = mask->vlans[i].tci;
+    ovs_be16 tpid = (mask->vlans[i].tpid && eth_type_vlan(key->vlans[i].tpid)
+                     ? key->vlans[i].tpid : htons(ETH_TYPE_VLAN));
+
+    if (i) {
+        k->vlan_eth_type = tpid;
+        m->vlan_eth_type = OVS_BE16_MAX;
+    } else {
+        k->eth_type = tpid;
+        m->eth_type = OVS_BE16_MAX;
+    }
+    if (tci_mask & htons(VLAN_VID_MASK)) {
+        *(i ? &k->cvlan_id : &k->vlan_id) = vlan_tci_to_vid(tci);
+        *(i ? &m->cvlan_id : &m->vlan_id) = VLAN_VID_MASK;
+    }
+    if (tci_mask & htons(VLAN_PCP_MASK)) {
+        *(i ? &k->cvlan_prio : &k->vlan_prio) = vlan_tci_to_pcp(tci);
+        *(i ? &m->cvlan_prio : &m->vlan_prio) = (VLAN_PCP_MASK
+                                                 >> VLAN_PCP_SHIFT);
+    }
+}
+
+/* Translates the VLAN part of the match: up to two tags, outer first, each
+ * with its VID and PCP either exact or wildcarded, and the ethertype after
+ * them, which flower needs and which must not be yet another tag. */
 static int
 translate_vlan(const struct flow *key, struct flow *mask,
                struct flower_rule *rule, struct offload_refusal_info *refusal)
 {
-    ovs_be16 tci_mask = mask->vlans[0].tci;
-    bool tagged = (tci_mask & htons(VLAN_CFI))
-                  && (key->vlans[0].tci & htons(VLAN_CFI));
+    struct flower_key *k = &rule->key, *m = &rule->mask;
+    int n_tags, i, error;
 
-    if (mask->vlans[1].tci || mask->vlans[1].tpid) {
-        if (!(mask->vlans[1].tci == htons(0xffff) && !key->vlans[1].tci)
-            && !(mask->vlans[1].tci == htons(VLAN_VID_MASK | VLAN_CFI)
-                 && !key->vlans[1].tci)) {
-            return refuse(refusal, OFFLOAD_REFUSAL_MATCH_VLAN_DOUBLE,
-                          "vlan_tci2");
+    for (n_tags = 0; n_tags < FLOW_MAX_VLAN_HEADERS; n_tags++) {
+        if (!vlan_tag_matched(key, mask, n_tags)) {
+            break;
         }
     }
-
-    if (tagged) {
-        ovs_be16 vid_mask = tci_mask & htons(VLAN_VID_MASK);
-        ovs_be16 pcp_mask = tci_mask & htons(VLAN_PCP_MASK);
+    for (i = n_tags; i < FLOW_MAX_VLAN_HEADERS; i++) {
+        error = check_vlan_absent(key, mask, i, rule, refusal);
+        if (error) {
+            return error;
+        }
+    }
+    for (i = 0; i < n_tags; i++) {
+        ovs_be16 vid_mask = mask->vlans[i].tci & htons(VLAN_VID_MASK);
+        ovs_be16 pcp_mask = mask->vlans[i].tci & htons(VLAN_PCP_MASK);
 
         if ((vid_mask && vid_mask != htons(VLAN_VID_MASK))
             || (pcp_mask && pcp_mask != htons(VLAN_PCP_MASK))) {
             return refuse(refusal, OFFLOAD_REFUSAL_MATCH_VLAN_MASK,
-                          "vlan_tci");
+                          vlan_tci_names[i]);
         }
-        if (!rule->mask.eth_type) {
+    }
+
+    if (n_tags) {
+        if (!m->eth_type) {
             /* The inner type is wildcarded; flower always needs one. */
             return refuse(refusal, OFFLOAD_REFUSAL_MATCH_FIELD, "eth_type");
+        } else if (eth_type_vlan(k->eth_type)) {
+            /* A tag the match does not read: cls_flower's flow dissector
+             * walks past it, so its type is never the one matched. */
+            return refuse(refusal, OFFLOAD_REFUSAL_MATCH_VLAN_DEPTH,
+                          "eth_type");
         }
-        rule->key.vlan_eth_type = rule->key.eth_type;
-        rule->mask.vlan_eth_type = OVS_BE16_MAX;
-        rule->key.eth_type = (mask->vlans[0].tpid
-                              && eth_type_vlan(key->vlans[0].tpid)
-                              ? key->vlans[0].tpid : htons(ETH_TYPE_VLAN));
-        if (vid_mask) {
-            rule->key.vlan_id = vlan_tci_to_vid(key->vlans[0].tci);
-            rule->mask.vlan_id = VLAN_VID_MASK;
+        /* The type after the tags moves inwards, to the place after the
+         * last tag; each TPID takes the place of the type before it. */
+        if (n_tags == 2) {
+            k->cvlan_eth_type = k->eth_type;
+            m->cvlan_eth_type = OVS_BE16_MAX;
+        } else {
+            k->vlan_eth_type = k->eth_type;
+            m->vlan_eth_type = OVS_BE16_MAX;
         }
-        if (pcp_mask) {
-            rule->key.vlan_prio = vlan_tci_to_pcp(key->vlans[0].tci);
-            rule->mask.vlan_prio = VLAN_PCP_MASK >> VLAN_PCP_SHIFT;
+        for (i = 0; i < n_tags; i++) {
+            put_vlan_tag(key, mask, i, rule);
         }
-    } else if (tci_mask && key->vlans[0].tci) {
-        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_VLAN_MASK, "vlan_tci");
-    } else if (tci_mask && !rule->mask.eth_type) {
-        /* "No tag, any ethertype" cannot be said with a filter protocol. */
-        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_FIELD, "eth_type");
     }
     memset(mask->vlans, 0, sizeof mask->vlans);
     return 0;
@@ -394,6 +470,26 @@ rule_ct_to_match(const struct flower_rule *rule, struct match *match)
     }
 }
 
+/* Sets VLAN tag 'i' (0: outer, 1: inner) of 'match' to the one that
+ * 'rule' matches: its TPID, present, and its VID and PCP if matched. */
+static void
+rule_vlan_tag_to_match(const struct flower_rule *rule, int i,
+                       struct match *match)
+{
+    const struct flower_key *k = &rule->key, *m = &rule->mask;
+
+    match->flow.vlans[i].tpid = i ? k->vlan_eth_type : k->eth_type;
+    match->wc.masks.vlans[i].tpid = OVS_BE16_MAX;
+    match->flow.vlans[i].tci = htons(VLAN_CFI);
+    match->wc.masks.vlans[i].tci = htons(VLAN_CFI);
+    if (i ? m->cvlan_id : m->vlan_id) {
+        match_set_dl_vlan(match, htons(i ? k->cvlan_id : k->vlan_id), i);
+    }
+    if (i ? m->cvlan_prio : m->vlan_prio) {
+        match_set_dl_vlan_pcp(match, i ? k->cvlan_prio : k->vlan_prio, i);
+    }
+}
+
 static void
 rule_arp_to_match(const struct flower_rule *rule, struct match *match)
 {
@@ -421,6 +517,7 @@ flower_rule_to_match(const struct flower_rule *rule, uint32_t in_port,
     const struct flower_key *k = &rule->key, *m = &rule->mask;
     struct eth_addr key_mac, mask_mac;
     ovs_be16 dl_type = k->eth_type;
+    ovs_be16 dl_type_mask = m->eth_type;
 
     match_init_catchall(match);
     match->flow.in_port.odp_port = u32_to_odp(in_port);
@@ -433,27 +530,27 @@ flower_rule_to_match(const struct flower_rule *rule, uint32_t in_port,
     memcpy(mask_mac.ea, m->eth_dst, ETH_ADDR_LEN);
     match_set_dl_dst_masked(match, key_mac, mask_mac);
 
+    /* The type after the tags is in the field after the last TPID (see
+     * flower-rule.h).  Each TPID is set, so flow_fix_vlan_tpid(), which
+     * OVS applies to a match read from TC, would change nothing. */
     if (m->eth_type && eth_type_vlan(k->eth_type)) {
-        match->flow.vlans[0].tpid = k->eth_type;
-        match->wc.masks.vlans[0].tpid = OVS_BE16_MAX;
-        match->flow.vlans[0].tci = htons(VLAN_CFI);
-        match->wc.masks.vlans[0].tci = htons(VLAN_CFI);
-        if (m->vlan_id) {
-            match_set_dl_vlan(match, htons(k->vlan_id), 0);
-        }
-        if (m->vlan_prio) {
-            match_set_dl_vlan_pcp(match, k->vlan_prio, 0);
-        }
+        rule_vlan_tag_to_match(rule, 0, match);
         dl_type = k->vlan_eth_type;
+        dl_type_mask = m->vlan_eth_type;
+        if (m->vlan_eth_type && eth_type_vlan(k->vlan_eth_type)) {
+            rule_vlan_tag_to_match(rule, 1, match);
+            dl_type = k->cvlan_eth_type;
+            dl_type_mask = m->cvlan_eth_type;
+        }
     }
-    if (m->eth_type) {
+    if (dl_type_mask) {
         match_set_dl_type(match, dl_type);
     }
     rule_ct_to_match(rule, match);
-    if (m->eth_type && dl_type == htons(ETH_TYPE_ARP)) {
+    if (dl_type_mask && dl_type == htons(ETH_TYPE_ARP)) {
         rule_arp_to_match(rule, match);
     }
-    if (!m->eth_type || !is_ip_any(&match->flow)) {
+    if (!dl_type_mask || !is_ip_any(&match->flow)) {
         return;
     }
 

@@ -16,7 +16,7 @@
     R(MATCH_TUNNEL, "match on tunnel metadata")                            \
     R(MATCH_NOT_ETHERNET, "packet is not Ethernet")                        \
     R(MATCH_VLAN_MASK, "VLAN TCI partially masked")                        \
-    R(MATCH_VLAN_DOUBLE, "more than one VLAN tag")                         \
+    R(MATCH_VLAN_DEPTH, "VLAN tags nested deeper than the match reads")   \
     R(MATCH_MPLS, "match on MPLS")                                         \
     R(MATCH_ARP, "match on ARP fields")                                    \
     R(MATCH_IPV6_FRAG, "match on an IPv6 fragment")                        \

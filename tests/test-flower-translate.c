@@ -5,10 +5,13 @@
  *   test-flower-translate 'ODP FLOW' 'ODP ACTIONS'
  *
  * prints either "refused: NAME: description (detail)" or, when the flow is
- * offloadable, the rule's filter protocol and the flow read back from the
+ * offloadable, the rule's filter protocol, its VLAN keys if it has any (as
+ * tc-flower(8) names them), its TC actions, and the flow read back from the
  * rule exactly as dpctl/dump-flows would print it ("flow: ...") with its
- * actions.  Datapath ports are faked: port N (1..49, 99) is ifindex 100+N,
- * port 50 is a tunnel vport, port 99 an internal port.
+ * actions.  The rule is read back after a trip through the netlink codec,
+ * as the request that would be sent decodes.  Datapath ports are faked:
+ * port N (1..49, 99) is ifindex 100+N, port 50 is a tunnel vport, port 99
+ * an internal port.
  */
 
 #include <config.h>
@@ -17,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "flower-codec.h"
 #include "flower-translate.h"
 #include "odp-util.h"
 #include "openvswitch/dynamic-string.h"
@@ -41,6 +45,38 @@ static uint32_t
 fake_ifindex_to_port(void *aux OVS_UNUSED, int ifindex)
 {
     return ifindex > 100 && ifindex < 200 ? ifindex - 100 : UINT32_MAX;
+}
+
+/* Prints the VLAN keys of 'rule', if it has a tag, with the names of
+ * tc-flower(8), so tests see which TPID and tag goes where. */
+static void
+print_tc_vlan(const struct flower_rule *rule)
+{
+    const struct flower_key *k = &rule->key, *m = &rule->mask;
+
+    if (!m->eth_type || !eth_type_vlan(k->eth_type)) {
+        return;
+    }
+    printf("tc vlan:");
+    if (m->vlan_id) {
+        printf(" vlan_id %u", k->vlan_id);
+    }
+    if (m->vlan_prio) {
+        printf(" vlan_prio %u", k->vlan_prio);
+    }
+    if (m->vlan_eth_type) {
+        printf(" vlan_ethtype 0x%04x", ntohs(k->vlan_eth_type));
+    }
+    if (m->cvlan_id) {
+        printf(" cvlan_id %u", k->cvlan_id);
+    }
+    if (m->cvlan_prio) {
+        printf(" cvlan_prio %u", k->cvlan_prio);
+    }
+    if (m->cvlan_eth_type) {
+        printf(" cvlan_ethtype 0x%04x", ntohs(k->cvlan_eth_type));
+    }
+    printf("\n");
 }
 
 /* Prints the TC actions of 'rule', so tests see mirror vs redirect,
@@ -148,7 +184,9 @@ main(int argc, char *argv[])
     };
     struct offload_refusal_info refusal = { .reason = 0 };
     struct ofpbuf key, mask, actions, back;
-    struct flower_rule rule;
+    static uint32_t msg[FLOWER_MSG_BUFSIZE / 4];
+    struct flower_rule rule, decoded;
+    struct nlmsghdr *nlh;
     struct match match;
     struct ds s = DS_EMPTY_INITIALIZER;
     char *error_str = NULL;
@@ -193,12 +231,21 @@ main(int argc, char *argv[])
 
     printf("protocol: 0x%04x chain: %"PRIu32"\n", ntohs(rule.protocol),
            rule.id.chain);
+    print_tc_vlan(&rule);
     print_tc_actions(&rule);
-    flower_rule_to_match(&rule, odp_to_u32(in_port), &match);
+    nlh = flower_encode_new(msg, &rule, 0, 1);
+    if (!nlh) {
+        ovs_fatal(0, "rule does not encode");
+    }
+    error = flower_decode(nlh, &decoded);
+    if (error) {
+        ovs_fatal(error, "request does not decode");
+    }
+    flower_rule_to_match(&decoded, odp_to_u32(in_port), &match);
     print_match(&match);
 
     ofpbuf_init(&back, 0);
-    if (flower_rule_to_odp_actions(&rule, &resolver, &back)) {
+    if (flower_rule_to_odp_actions(&decoded, &resolver, &back)) {
         ovs_fatal(0, "actions do not read back");
     }
     format_odp_actions(&s, back.data, back.size, NULL);
