@@ -12,7 +12,8 @@
 
 #define OFFLOAD_REFUSALS                                                   \
     R(NONE, "none")                                                        \
-    R(NO_RECIRC_SHARING, "the kernel cannot resume TC chains in the datapath") \
+    R(NO_RECIRC_SHARING,                                                   \
+      "the kernel cannot resume TC chains in the datapath")                \
     R(MATCH_TUNNEL, "match on tunnel metadata")                            \
     R(MATCH_NOT_ETHERNET, "packet is not Ethernet")                        \
     R(MATCH_VLAN_MASK, "VLAN TCI partially masked")                        \

@@ -1,6 +1,15 @@
 # Host unit tests (autotest, `make check`).
 check_PROGRAMS += tests/test-flower-codec tests/test-flower-translate
-tests_test_flower_codec_SOURCES = tests/test-flower-codec.c
+tests_test_flower_codec_SOURCES = \
+	tests/test-flower-codec.c \
+	tests/test-flower-codec.h \
+	tests/test-flower-codec-actions.c \
+	tests/test-flower-codec-decode.c \
+	tests/test-flower-codec-helpers.c \
+	tests/test-flower-codec-keys.c \
+	tests/test-flower-codec-malformed.c \
+	tests/test-flower-codec-pedit.c \
+	tests/test-flower-codec-replies.c
 tests_test_flower_codec_CPPFLAGS = -I$(top_srcdir)/lib
 tests_test_flower_codec_CFLAGS = $(OVS_WARNING_FLAGS) $(MNL_CFLAGS)
 tests_test_flower_codec_LDADD = lib/libovsoffload-tc.la
