@@ -141,10 +141,11 @@ rule_to_flow(const struct flower_rule *rule, struct netdev *netdev,
 }
 
 /* Deletes the rule of 'flow' and forgets it, returning its final counters
- * in 'stats' if non-null. */
+ * in 'stats' if non-null.  Stores in '*netdevp' the flow's reference to its
+ * port, to netdev_close() once tc_flow_map_mutex is released. */
 static int
 flow_delete(struct tc_transport *t, struct tc_flow *flow,
-            struct dpif_flow_stats *stats)
+            struct dpif_flow_stats *stats, struct netdev **netdevp)
     OVS_REQUIRES(tc_flow_map_mutex)
 {
     struct flower_rule rule;
@@ -158,12 +159,16 @@ flow_delete(struct tc_transport *t, struct tc_flow *flow,
         }
     }
     error = tc_rule_delete(t, &flow->id, flow->protocol);
+    if (error == ENODEV) {
+        /* The device went away, and its rules with it. */
+        error = 0;
+    }
     if (error && error != ENOENT) {
         VLOG_ERR_RL(&rl, "%s: deleting TC rule prio %u handle %#x: %s",
                     netdev_get_name(flow->netdev), flow->id.prio,
                     flow->id.handle, ovs_strerror(error));
     }
-    tc_flow_remove(flow);
+    *netdevp = tc_flow_remove(flow);
     return error;
 }
 
@@ -212,6 +217,7 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
 {
     struct offload_refusal_info refusal = { .reason = 0 };
     struct flower_port_resolver resolver;
+    struct netdev *old_netdev = NULL;
     struct tc_ports_aux aux;
     struct flower_rule rule;
     struct tc_transport *t;
@@ -259,7 +265,8 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
     }
     if (flow) {
         /* The same ufid moved (a port was re-added): start over. */
-        info->tc_modify_flow_deleted = !flow_delete(t, flow, NULL);
+        info->tc_modify_flow_deleted = !flow_delete(t, flow, NULL,
+                                                    &old_netdev);
     }
 
     rule.id.prio = tc_prio_for_mask(rule.protocol, &rule.mask);
@@ -291,6 +298,7 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
 
 out:
     ovs_mutex_unlock(&tc_flow_map_mutex);
+    netdev_close(old_netdev);
     return error;
 }
 
@@ -307,52 +315,56 @@ netdev_tc_flow_get(struct netdev *netdev, struct match *match,
     odp_port_t in_port;
     int error;
 
+    /* Any port answers for any flow of ours, as in flow_del. */
     ovs_mutex_lock(&tc_flow_map_mutex);
     flow = tc_flow_find(ufid);
-    if (!flow || flow->netdev != netdev) {
+    if (!flow) {
         ovs_mutex_unlock(&tc_flow_map_mutex);
         return ENOENT;
     }
+    netdev = netdev_ref(flow->netdev);
     base = flow->base;
     error = get_transport(&t);
     if (!error) {
         error = tc_rule_get(t, &flow->id, flow->protocol, &rule);
     }
     ovs_mutex_unlock(&tc_flow_map_mutex);
-    if (error) {
-        return error;
+    if (!error) {
+        in_port = netdev_ifindex_to_odp_port(rule.id.ifindex);
+        error = rule_to_flow(&rule, netdev, in_port, match, actions, buf);
+        rule_stats(&rule, &base, stats);
+        rule_attrs(&rule, attrs);
     }
-
-    in_port = netdev_ifindex_to_odp_port(rule.id.ifindex);
-    error = rule_to_flow(&rule, netdev, in_port, match, actions, buf);
-    rule_stats(&rule, &base, stats);
-    rule_attrs(&rule, attrs);
+    netdev_close(netdev);
     return error;
 }
 
 static int
-netdev_tc_flow_del(struct netdev *netdev, const ovs_u128 *ufid,
+netdev_tc_flow_del(struct netdev *netdev OVS_UNUSED, const ovs_u128 *ufid,
                    struct dpif_flow_stats *stats)
 {
+    struct netdev *port = NULL;
     struct tc_transport *t;
     struct tc_flow *flow;
     int error;
 
+    /* OVS asks each port in turn until one knows the flow; the port the
+     * flow came in on may already be gone from its list (the port was
+     * deleted), so any port answers for any flow of ours. */
     ovs_mutex_lock(&tc_flow_map_mutex);
     flow = tc_flow_find(ufid);
     if (!flow) {
         /* A flow that stayed in the datapath is being deleted. */
         offload_explain_forget(ufid);
         error = ENOENT;
-    } else if (flow->netdev != netdev) {
-        error = ENOENT;
     } else {
         error = get_transport(&t);
         if (!error) {
-            error = flow_delete(t, flow, stats);
+            error = flow_delete(t, flow, stats, &port);
         }
     }
     ovs_mutex_unlock(&tc_flow_map_mutex);
+    netdev_close(port);
     return error;
 }
 
@@ -433,7 +445,11 @@ netdev_tc_flow_flush(struct netdev *netdev)
     if (!error) {
         n = tc_flow_collect(netdev, &flows);
         for (size_t i = 0; i < n; i++) {
-            flow_delete(t, flows[i], NULL);
+            struct netdev *port;
+
+            flow_delete(t, flows[i], NULL, &port);
+            /* Not the last reference: the caller holds 'netdev'. */
+            netdev_close(port);
         }
         free(flows);
         if (ifindex > 0) {
@@ -468,7 +484,7 @@ netdev_tc_flow_dump_create(struct netdev *netdev,
         error = tc_rule_dump(t, ifindex, collect_rule, &dump->array);
         tc_transport_close(t);
     }
-    if (error) {
+    if (error && error != ENODEV) {
         VLOG_ERR_RL(&rl, "%s: dumping TC rules: %s",
                     netdev_get_name(netdev), ovs_strerror(error));
     }

@@ -64,12 +64,18 @@ tc_flow_add(const ovs_u128 *ufid, struct netdev *netdev,
     return flow;
 }
 
-void
+/* Forgets 'flow' and returns its reference to the port's netdev, which
+ * the caller must netdev_close() only after releasing tc_flow_map_mutex:
+ * the last reference destroys the netdev, which calls back into the
+ * provider (uninit_flow_api), which takes the mutex. */
+struct netdev *
 tc_flow_remove(struct tc_flow *flow)
 {
+    struct netdev *netdev = flow->netdev;
+
     hmap_remove(&ufid_map, &flow->node);
-    netdev_close(flow->netdev);
     free(flow);
+    return netdev;
 }
 
 /* Returns the number of flows offloaded on 'netdev'. */

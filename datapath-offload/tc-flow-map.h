@@ -34,7 +34,8 @@ struct tc_flow *tc_flow_find(const ovs_u128 *ufid)
 struct tc_flow *tc_flow_add(const ovs_u128 *ufid, struct netdev *,
                             const struct flower_id *, uint16_t protocol)
     OVS_REQUIRES(tc_flow_map_mutex);
-void tc_flow_remove(struct tc_flow *) OVS_REQUIRES(tc_flow_map_mutex);
+struct netdev *tc_flow_remove(struct tc_flow *)
+    OVS_REQUIRES(tc_flow_map_mutex);
 size_t tc_flow_count(const struct netdev *) OVS_REQUIRES(tc_flow_map_mutex);
 void tc_flow_count_by_port(struct shash *counts)
     OVS_REQUIRES(tc_flow_map_mutex);
