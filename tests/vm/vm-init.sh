@@ -59,7 +59,8 @@ mkdir -p $r/dev/pts $r/dev/shm
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts $r/dev/pts
 mount -t tmpfs -o mode=1777 shm $r/dev/shm
 mount -t tmpfs -o mode=755 run $r/run
-mount -t tmpfs -o mode=1777 tmp $r/tmp
+# /tmp stays the overlay's: a checkout or build under the host's /tmp (as
+# CI may use) must be visible; writes still stay in the guest.
 hostname ovs-vm
 
 # Run the wrapper; it writes the exit status into the results share.

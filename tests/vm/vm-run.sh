@@ -37,16 +37,16 @@ if [ $# -lt 1 ]; then
     exit 125
 fi
 
-# The guest mounts fresh tmpfs on /tmp and /run: host files there are
-# hidden from it.
+# The guest mounts a fresh tmpfs on /run: host files there are hidden
+# from it.  (/tmp is the host's, under the overlay.)
 case $1 in
 /*) script=$1 ;;
 *) script=$PWD/$1 ;;
 esac
 for path in "$PWD" "$script"; do
     case $path in
-    /tmp | /tmp/* | /run | /run/*)
-        say "$path is hidden in the guest (tmpfs on /tmp and /run);" \
+    /run | /run/*)
+        say "$path is hidden in the guest (tmpfs on /run);" \
             "use another directory"
         exit 125 ;;
     esac
