@@ -23,14 +23,6 @@
 #include "packets.h"
 #include "util.h"
 
-static int
-refuse(struct offload_refusal_info *refusal, enum offload_refusal reason,
-       const char *detail)
-{
-    offload_refusal_set(refusal, reason, detail);
-    return EOPNOTSUPP;
-}
-
 /* Refuses 'nla' as an action we do not offload, naming it as ovs-dpctl
  * prints it, without arguments. */
 static int
@@ -53,7 +45,7 @@ add_action(struct flower_rule *rule, enum flower_action_type type,
     struct flower_action *action;
 
     if (rule->n_actions >= FLOWER_MAX_ACTIONS) {
-        refuse(refusal, OFFLOAD_REFUSAL_ACTION_TOO_MANY, NULL);
+        offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_TOO_MANY, NULL);
         return NULL;
     }
     action = &rule->actions[rule->n_actions++];
@@ -81,7 +73,8 @@ translate_output(const struct nlattr *nla,
     int ifindex;
 
     if (nl_attr_get_size(nla) != sizeof(uint32_t)) {
-        return refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED, "output");
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED,
+                              "output");
     }
     ifindex = resolver->output_ifindex(resolver->aux, nl_attr_get_u32(nla),
                                        &ingress, refusal);
@@ -106,8 +99,8 @@ translate_push_vlan(const struct nlattr *nla, struct flower_rule *rule,
 
     if (nl_attr_get_size(nla) != sizeof *push
         || !(push->vlan_tci & htons(VLAN_CFI))) {
-        return refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED,
-                      "push_vlan");
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED,
+                              "push_vlan");
     }
     action = add_action(rule, FLOWER_ACT_VLAN_PUSH, refusal);
     if (!action) {
@@ -167,18 +160,19 @@ translate_ct(const struct nlattr *ct_nla, struct flower_rule *rule,
             /* Which events conntrack reports: no effect on forwarding. */
             break;
         case OVS_CT_ATTR_NAT:
-            return refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
-                          "ct nat");
+            return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                                  "ct nat");
         case OVS_CT_ATTR_HELPER:
-            return refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
-                          "ct helper");
+            return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                                  "ct helper");
         case OVS_CT_ATTR_TIMEOUT:
-            return refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
-                          "ct timeout");
+            return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                                  "ct timeout");
         case OVS_CT_ATTR_UNSPEC:
         case __OVS_CT_ATTR_MAX:
         default:
-            return refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED, "ct");
+            return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED,
+                                  "ct");
         }
     }
     return 0;
@@ -229,8 +223,8 @@ translate_action(const struct nlattr *nla, bool is_last,
         return is_last ? 0 : refuse_action(nla, refusal);
     case OVS_ACTION_ATTR_RECIRC:
         if (!is_last) {
-            return refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
-                          "actions after recirc");
+            return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                                  "actions after recirc");
         }
         action = add_action(rule, FLOWER_ACT_GOTO_CHAIN, refusal);
         if (!action) {

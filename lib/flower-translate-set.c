@@ -58,13 +58,6 @@ static const struct set_field {
 #undef F
 };
 
-static int
-refuse(struct offload_refusal_info *refusal, const char *detail)
-{
-    offload_refusal_set(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED, detail);
-    return EOPNOTSUPP;
-}
-
 /* Refuses a set of a header we do not rewrite, naming it as ovs-dpctl
  * does ("set tunnel", "set mpls"). */
 static int
@@ -148,7 +141,8 @@ flower_translate_set(const struct nlattr *set, bool masked,
         key_len = f->key_len;
         htype = f->htype;
         if (nl_attr_get_size(field) != (masked ? 2 : 1) * key_len) {
-            return refuse(refusal, "malformed set");
+            return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                                  "malformed set");
         }
         memset(settable + f->ofs, 0xff, f->len);
         for (size_t j = 0; j < f->len; j++) {
@@ -171,7 +165,9 @@ flower_translate_set(const struct nlattr *set, bool masked,
          * for the fields that cannot change (protocol, fragment type). */
         for (size_t j = 0; j < key_len; j++) {
             if (value[key_len + j] & ~settable[j]) {
-                return refuse(refusal, "set of this field");
+                return offload_refuse(refusal,
+                                      OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                                      "set of this field");
             }
         }
     }
@@ -180,10 +176,12 @@ flower_translate_set(const struct nlattr *set, bool masked,
         uint32_t l4_flags = l4_csum_flags(rule);
 
         if (l4_flags == UINT32_MAX) {
-            return refuse(refusal, "set with unknown L4 protocol");
+            return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                                  "set with unknown L4 protocol");
         }
         if (rule_may_match_later_fragments(rule)) {
-            return refuse(refusal, "set on IP fragments");
+            return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                                  "set on IP fragments");
         }
         flags |= l4_flags;
     }

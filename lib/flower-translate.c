@@ -28,14 +28,6 @@
 #include "packets.h"
 #include "util.h"
 
-static int
-refuse(struct offload_refusal_info *refusal, enum offload_refusal reason,
-       const char *detail)
-{
-    offload_refusal_set(refusal, reason, detail);
-    return EOPNOTSUPP;
-}
-
 /* Names the first field still set in 'mask', for a refusal message. */
 static const char *
 leftover_field_name(const struct flow *mask)
@@ -82,17 +74,18 @@ check_vlan_absent(const struct flow *key, const struct flow *mask, int i,
 
     if (!i) {
         if (tci_mask && key->vlans[0].tci) {
-            return refuse(refusal, OFFLOAD_REFUSAL_MATCH_VLAN_MASK,
-                          vlan_tci_names[0]);
+            return offload_refuse(refusal, OFFLOAD_REFUSAL_MATCH_VLAN_MASK,
+                                  vlan_tci_names[0]);
         } else if (tci_mask && !rule->mask.eth_type) {
             /* "No tag, any ethertype" cannot be said with a filter
              * protocol. */
-            return refuse(refusal, OFFLOAD_REFUSAL_MATCH_FIELD, "eth_type");
+            return offload_refuse(refusal, OFFLOAD_REFUSAL_MATCH_FIELD,
+                                  "eth_type");
         }
     } else if ((tci_mask || mask->vlans[i].tpid)
                && !((tci_mask & htons(VLAN_CFI)) && !key->vlans[i].tci)) {
-        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_VLAN_MASK,
-                      vlan_tci_names[i]);
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_MATCH_VLAN_MASK,
+                              vlan_tci_names[i]);
     }
     return 0;
 }
@@ -154,20 +147,21 @@ translate_vlan(const struct flow *key, struct flow *mask,
 
         if ((vid_mask && vid_mask != htons(VLAN_VID_MASK))
             || (pcp_mask && pcp_mask != htons(VLAN_PCP_MASK))) {
-            return refuse(refusal, OFFLOAD_REFUSAL_MATCH_VLAN_MASK,
-                          vlan_tci_names[i]);
+            return offload_refuse(refusal, OFFLOAD_REFUSAL_MATCH_VLAN_MASK,
+                                  vlan_tci_names[i]);
         }
     }
 
     if (n_tags) {
         if (!m->eth_type) {
             /* The inner type is wildcarded; flower always needs one. */
-            return refuse(refusal, OFFLOAD_REFUSAL_MATCH_FIELD, "eth_type");
+            return offload_refuse(refusal, OFFLOAD_REFUSAL_MATCH_FIELD,
+                                  "eth_type");
         } else if (eth_type_vlan(k->eth_type)) {
             /* A tag the match does not read: cls_flower's flow dissector
              * walks past it, so its type is never the one matched. */
-            return refuse(refusal, OFFLOAD_REFUSAL_MATCH_VLAN_DEPTH,
-                          "eth_type");
+            return offload_refuse(refusal, OFFLOAD_REFUSAL_MATCH_VLAN_DEPTH,
+                                  "eth_type");
         }
         /* The type after the tags moves inwards, to the place after the
          * last tag; each TPID takes the place of the type before it. */
@@ -196,7 +190,8 @@ translate_ip(const struct flow *key, struct flow *mask,
     if (key->dl_type == htons(ETH_TYPE_IPV6)
         && mask->nw_frag & FLOW_NW_FRAG_ANY
         && key->nw_frag & FLOW_NW_FRAG_ANY) {
-        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_IPV6_FRAG, "nw_frag");
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_MATCH_IPV6_FRAG,
+                              "nw_frag");
     }
 
     k->ip_proto = key->nw_proto;
@@ -206,7 +201,8 @@ translate_ip(const struct flow *key, struct flow *mask,
     k->ip_ttl = key->nw_ttl;
     m->ip_ttl = mask->nw_ttl;
     if (m->ip_proto && m->ip_proto != UINT8_MAX) {
-        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_FIELD, "nw_proto");
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_MATCH_FIELD,
+                              "nw_proto");
     }
     mask->nw_proto = mask->nw_tos = mask->nw_ttl = 0;
 
@@ -311,7 +307,8 @@ translate_ct(const struct flow *key, struct flow *mask,
         }
     }
     if (state_mask) {
-        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_CT, "ct_state nat");
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_MATCH_CT,
+                              "ct_state nat");
     }
     mask->ct_state = 0;
 
@@ -329,8 +326,8 @@ translate_ct(const struct flow *key, struct flow *mask,
         || mask->ct_tp_src || mask->ct_tp_dst
         || ipv6_addr_is_set(&mask->ct_ipv6_src)
         || ipv6_addr_is_set(&mask->ct_ipv6_dst)) {
-        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_CT,
-                      leftover_field_name(mask));
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_MATCH_CT,
+                              leftover_field_name(mask));
     }
     return 0;
 }
@@ -377,15 +374,15 @@ flower_translate_match(const struct match *match, struct flower_rule *rule,
 
     if (flow_tnl_dst_is_set(&key->tunnel)
         || flow_tnl_src_is_set(&key->tunnel)) {
-        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_TUNNEL, "tunnel");
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_MATCH_TUNNEL, "tunnel");
     }
     /* Not a tunnel flow: bits left in the tunnel mask are artifacts of
      * translation, not a match. */
     memset(&mask.tunnel, 0, sizeof mask.tunnel);
 
     if (mask.packet_type && key->packet_type != htonl(PT_ETH)) {
-        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_NOT_ETHERNET,
-                      "packet_type");
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_MATCH_NOT_ETHERNET,
+                              "packet_type");
     }
     mask.packet_type = 0;
 
@@ -399,7 +396,7 @@ flower_translate_match(const struct match *match, struct flower_rule *rule,
         return error;
     }
     if (mask.mpls_lse[0]) {
-        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_MPLS, "mpls_lse");
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_MATCH_MPLS, "mpls_lse");
     }
 
     memcpy(rule->key.eth_dst, key->dl_dst.ea, ETH_ADDR_LEN);
@@ -410,7 +407,8 @@ flower_translate_match(const struct match *match, struct flower_rule *rule,
     memset(&mask.dl_src, 0, sizeof mask.dl_src);
 
     if (mask.dl_type && mask.dl_type != OVS_BE16_MAX) {
-        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_FIELD, "eth_type");
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_MATCH_FIELD,
+                              "eth_type");
     }
     rule->key.eth_type = mask.dl_type ? key->dl_type : 0;
     rule->mask.eth_type = mask.dl_type;
@@ -433,8 +431,8 @@ flower_translate_match(const struct match *match, struct flower_rule *rule,
     }
 
     if (!is_all_zeros(&mask, sizeof mask)) {
-        return refuse(refusal, OFFLOAD_REFUSAL_MATCH_FIELD,
-                      leftover_field_name(&mask));
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_MATCH_FIELD,
+                              leftover_field_name(&mask));
     }
     return 0;
 }

@@ -2,6 +2,7 @@
 
 #include "offload-refusal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -36,6 +37,17 @@ offload_refusal_set(struct offload_refusal_info *info,
 {
     info->reason = reason;
     snprintf(info->detail, sizeof info->detail, "%s", detail ? detail : "");
+}
+
+/* Records 'reason' and 'detail' like offload_refusal_set() and returns
+ * EOPNOTSUPP, the error a refused flow is reported with, so that refusing
+ * is one statement: "return offload_refuse(...);". */
+int
+offload_refuse(struct offload_refusal_info *info, enum offload_refusal reason,
+               const char *detail)
+{
+    offload_refusal_set(info, reason, detail);
+    return EOPNOTSUPP;
 }
 
 /* Formats 'info' as "description (detail)" into 'buf'. */

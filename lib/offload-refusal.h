@@ -48,6 +48,8 @@ const char *offload_refusal_to_string(enum offload_refusal);
 const char *offload_refusal_name(enum offload_refusal);
 void offload_refusal_set(struct offload_refusal_info *, enum offload_refusal,
                          const char *detail);
+int offload_refuse(struct offload_refusal_info *, enum offload_refusal,
+                   const char *detail);
 void offload_refusal_format(const struct offload_refusal_info *,
                             char *buf, size_t size);
 
