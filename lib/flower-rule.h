@@ -19,6 +19,17 @@
 
 #define FLOWER_MAX_ACTIONS 16   /* Kernel limit TCA_ACT_MAX_PRIO is 32. */
 #define FLOWER_COOKIE_LEN 16    /* TC_COOKIE_MAX_SIZE; holds the OVS ufid. */
+#define FLOWER_GENEVE_OPTS_MAX 252  /* Geneve's 6-bit opt_len, in bytes. */
+
+/* Geneve options exactly as they lie in the packet: TLVs of a 16-bit class
+ * (network order), an 8-bit type, a byte whose low 5 bits give the data
+ * length in 4-byte words, then the data.  In a mask, every TLV header has
+ * the same length byte as the key's (the kernel requires equal lengths)
+ * and class, type and data hold mask bits. */
+struct flower_geneve_opts {
+    uint8_t len;                /* Bytes used in 'data', a multiple of 4. */
+    uint8_t data[FLOWER_GENEVE_OPTS_MAX];
+};
 
 /* Packet fields a flower rule can match on (key and mask share it). */
 struct flower_key {
@@ -66,6 +77,27 @@ struct flower_key {
     uint16_t ct_zone;           /* Host order. */
     uint32_t ct_mark;           /* Host order. */
     uint8_t ct_label[16];
+
+    /* Tunnel metadata of a packet that a tunnel device received and
+     * decapsulated (flower's enc_* keys). */
+    uint32_t enc_key_id;        /* Network order; VNI in the low 24 bits. */
+    uint32_t enc_ipv4_src;
+    uint32_t enc_ipv4_dst;
+    struct in6_addr enc_ipv6_src;
+    struct in6_addr enc_ipv6_dst;
+    uint8_t enc_tos;
+    uint8_t enc_ttl;
+    uint16_t enc_tp_src;        /* Outer UDP ports. */
+    uint16_t enc_tp_dst;
+    struct flower_geneve_opts enc_geneve;
+    uint32_t enc_vxlan_gbp;     /* VXLAN-GBP policy: host order. */
+
+    /* The outermost MPLS label stack entry (eth_type 0x8847 or 0x8848).
+     * cls_flower matches each of these exactly or not at all. */
+    uint32_t mpls_label;        /* Host order, 20 bits. */
+    uint8_t mpls_tc;            /* 3 bits. */
+    uint8_t mpls_bos;           /* 1 bit. */
+    uint8_t mpls_ttl;
 };
 
 enum flower_action_type {
@@ -81,6 +113,15 @@ enum flower_action_type {
     FLOWER_ACT_CT_CLEAR,        /* act_ct clear (then PIPE). */
     FLOWER_ACT_PEDIT,           /* act_pedit with extended keys (PIPE). */
     FLOWER_ACT_CSUM,            /* act_csum (then PIPE). */
+    FLOWER_ACT_TUNNEL_SET,      /* act_tunnel_key set (then PIPE). */
+    FLOWER_ACT_TUNNEL_RELEASE,  /* act_tunnel_key release (then PIPE). */
+    FLOWER_ACT_MPLS_PUSH,       /* act_mpls push (then PIPE). */
+    FLOWER_ACT_MPLS_POP,        /* act_mpls pop (then PIPE). */
+    FLOWER_ACT_MPLS_SET,        /* act_mpls modify (then PIPE). */
+    FLOWER_ACT_POLICE,          /* act_police shared by index: a meter.
+                                 * Conforming packets go on (PIPE),
+                                 * exceeding ones are dropped. */
+    FLOWER_ACT_SAMPLE,          /* act_sample to a psample group (PIPE). */
 };
 
 /* One 32-bit word that act_pedit rewrites: at byte 'offset' of the header
@@ -104,6 +145,50 @@ struct flower_ct {
     bool force;                 /* TCA_CT_ACT_FORCE. */
     uint32_t mark, mark_mask;   /* Host order; committed with the entry. */
     uint8_t label[16], label_mask[16];
+
+    /* NAT (TCA_CT_ACT_NAT).  With neither 'nat_src' nor 'nat_dst', ct
+     * only applies the NAT an existing connection already has.  A range
+     * is used only when its family flag is set; ports (network order)
+     * only when 'nat_port_max' is non-zero. */
+    bool nat;
+    bool nat_src;               /* TCA_CT_ACT_NAT_SRC. */
+    bool nat_dst;               /* TCA_CT_ACT_NAT_DST. */
+    bool nat_ipv4;              /* 'nat_ipv4_min'..'max' given. */
+    bool nat_ipv6;              /* 'nat_ipv6_min'..'max' given. */
+    uint32_t nat_ipv4_min, nat_ipv4_max;
+    struct in6_addr nat_ipv6_min, nat_ipv6_max;
+    uint16_t nat_port_min, nat_port_max;
+};
+
+/* act_tunnel_key set: the metadata the tunnel device that the packet is
+ * then redirected to encapsulates it with.  Addresses are IPv4 when
+ * 'ipv4_dst' is non-zero, else IPv6.  Geneve options, if any, are the
+ * rule's 'encap_geneve' (one set per rule). */
+struct flower_tunnel_set {
+    uint32_t id;                /* Network order, used if 'has_id'. */
+    bool has_id;
+    uint32_t ipv4_src, ipv4_dst;
+    struct in6_addr ipv6_src, ipv6_dst;
+    uint16_t tp_dst;            /* Network order, 0: the device's port. */
+    uint8_t tos;
+    uint8_t ttl;                /* 0: the device's default. */
+    bool no_csum;               /* Outer UDP checksum off. */
+    bool dont_fragment;         /* DF in the outer header.  No kernel
+                                 * attribute up to Linux 6.1: encoding
+                                 * refuses it. */
+    bool geneve;                /* Carries the rule's 'encap_geneve'. */
+};
+
+/* act_mpls (TCA_MPLS_*): push, pop or modify of the outermost LSE.  For
+ * MPLS_SET only the fields whose 'set_*' flag is true change. */
+struct flower_mpls {
+    uint16_t proto;             /* Push: 0x8847/0x8848; pop: the type
+                                 * that follows; network order. */
+    uint32_t label;             /* Host order, 20 bits. */
+    uint8_t tc;                 /* 3 bits. */
+    uint8_t ttl;
+    uint8_t bos;                /* 1 bit. */
+    bool set_label, set_tc, set_ttl, set_bos;
 };
 
 struct flower_action {
@@ -122,6 +207,14 @@ struct flower_action {
             uint8_t n;
         } pedit;
         uint32_t csum_flags;    /* CSUM: TCA_CSUM_UPDATE_FLAG_*. */
+        struct flower_tunnel_set tunnel;    /* TUNNEL_SET. */
+        struct flower_mpls mpls;            /* MPLS_*. */
+        uint32_t police_index;  /* POLICE: the shared act_police. */
+        struct {                /* SAMPLE. */
+            uint32_t rate;      /* 1 in 'rate' packets. */
+            uint32_t group;     /* psample group. */
+            uint32_t trunc;     /* Truncate copies to this; 0: don't. */
+        } sample;
     };
 };
 
@@ -158,6 +251,9 @@ struct flower_rule {
     /* The words that PEDIT actions rewrite, shared by all of them. */
     struct flower_pedit_key pedit_keys[FLOWER_MAX_PEDIT_KEYS];
     int n_pedit_keys;
+
+    /* Geneve options of the TUNNEL_SET action whose 'geneve' is true. */
+    struct flower_geneve_opts encap_geneve;
 
     /* Opaque cookie on the last action, so a dumped rule can be mapped back
      * to its datapath flow (OVS does the same with its ufid). */
