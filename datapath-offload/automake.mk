@@ -10,4 +10,6 @@ DATAPATH_OFFLOAD_SOURCES = \
 	datapath-offload/tc-policy.c \
 	datapath-offload/tc-policy.h \
 	datapath-offload/tc-ports.c \
-	datapath-offload/tc-ports.h
+	datapath-offload/tc-ports.h \
+	datapath-offload/tc-probe.c \
+	datapath-offload/tc-probe.h

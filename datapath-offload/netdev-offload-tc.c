@@ -31,6 +31,7 @@
 #include "tc-flow-map.h"
 #include "tc-policy.h"
 #include "tc-ports.h"
+#include "tc-probe.h"
 #include "tc-transport.h"
 #include "timeval.h"
 #include "util.h"
@@ -216,9 +217,7 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
                    struct dpif_flow_stats *stats)
 {
     struct offload_refusal_info refusal = { .reason = 0 };
-    struct flower_port_resolver resolver;
     struct netdev *old_netdev = NULL;
-    struct tc_ports_aux aux;
     struct flower_rule rule;
     struct tc_transport *t;
     struct tc_flow *flow;
@@ -229,13 +228,9 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
         return ifindex ? -ifindex : ENODEV;
     }
 
-    memset(&rule, 0, sizeof rule);
-    tc_ports_resolver_init(&resolver, &aux, netdev_get_dpif_type(netdev));
-    error = flower_translate_match(match, &rule, &refusal);
-    if (!error) {
-        error = flower_translate_actions(actions, actions_len, &resolver,
-                                         &rule, &refusal);
-    }
+    error = tc_ports_translate(match, actions, actions_len,
+                               netdev_get_dpif_type(netdev), &rule,
+                               &refusal);
     if (!error && !info->recirc_id_shared_with_tc && rule_uses_chains(&rule)) {
         /* A packet that misses in chain N must go on in the datapath at
          * recirc_id N, which needs the kernel's OVS_DP_F_TC_RECIRC_SHARING. */
@@ -540,9 +535,9 @@ netdev_tc_flow_dump_next(struct netdev_flow_dump *dump_, struct match *match,
     return false;
 }
 
-/* Takes the ports of the kernel datapath whose devices TC can filter on:
- * everything else (other datapaths, tunnel vports) is not ours, so that
- * OVS offers it to another provider. */
+/* Takes the ports of the kernel datapath whose devices TC can filter on
+ * (tc_ports_type_supported()): everything else is not ours, so that OVS
+ * offers it to another provider. */
 static int
 netdev_tc_init_flow_api(struct netdev *netdev)
 {
@@ -552,8 +547,7 @@ netdev_tc_init_flow_api(struct netdev *netdev)
     int error;
 
     if (strcmp(netdev_get_dpif_type(netdev), "system")
-        || (strcmp(type, "system") && strcmp(type, "internal")
-            && strcmp(type, "tap"))) {
+        || !tc_ports_type_supported(type)) {
         VLOG_DBG("%s: not a kernel datapath device (%s), not ours",
                  netdev_get_name(netdev), type);
         return EOPNOTSUPP;
@@ -576,6 +570,7 @@ netdev_tc_init_flow_api(struct netdev *netdev)
                       *tc_transport_last_error(t) ? ": " : "",
                       tc_transport_last_error(t));
         } else {
+            tc_probe_run(t, ifindex);
             error = sweep_stale_rules(t, ifindex);
         }
     }

@@ -21,6 +21,7 @@
 #include "tc-flow-map.h"
 #include "tc-policy.h"
 #include "tc-ports.h"
+#include "tc-probe.h"
 #include "unixctl.h"
 #include "util.h"
 
@@ -162,6 +163,9 @@ offload_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
         tc_policy_refresh();
         ds_put_format(&s, "TC flower offload by ovs-offload, tc-policy %s\n",
                       tc_policy_name());
+        ds_put_cstr(&s, "kernel capabilities:");
+        tc_probe_format(&s);
+        ds_put_char(&s, '\n');
     }
     sorted = shash_sort(&ports);
     for (size_t i = 0; i < shash_count(&ports); i++) {
@@ -228,9 +232,7 @@ static int
 explain_flow(const char *flow_s, const char *actions_s, struct ds *s)
 {
     struct offload_refusal_info refusal = { .reason = 0 };
-    struct flower_port_resolver resolver;
     struct ofpbuf key, mask, actions;
-    struct tc_ports_aux aux;
     struct flower_rule rule;
     struct match match;
     char *error_s = NULL;
@@ -256,13 +258,8 @@ explain_flow(const char *flow_s, const char *actions_s, struct ds *s)
         goto out;
     }
 
-    memset(&rule, 0, sizeof rule);
-    tc_ports_resolver_init(&resolver, &aux, "system");
-    error = flower_translate_match(&match, &rule, &refusal);
-    if (!error) {
-        error = flower_translate_actions(actions.data, actions.size,
-                                         &resolver, &rule, &refusal);
-    }
+    error = tc_ports_translate(&match, actions.data, actions.size, "system",
+                               &rule, &refusal);
     if (error) {
         char reason[128];
 

@@ -5,14 +5,29 @@
 
 #include <string.h>
 
+#include "flower-caps.h"
 #include "netdev.h"
 #include "netdev-offload.h"
 #include "openvswitch/types.h"
+#include "tc-probe.h"
 #include "util.h"
 
-/* A TC rule can output to Linux devices: real ones ("system", "tap") by
+/* Returns true if TC rules on (and to) ports of netdev type 'type' are
+ * ours: real devices, OVS internal ports, and the VXLAN and Geneve tunnel
+ * devices (vxlan_sys_4789, genev_sys_6081) of the kernel datapath, whose
+ * ingress sees decapsulated packets with their tunnel metadata and whose
+ * egress encapsulates with the metadata act_tunnel_key sets. */
+bool
+tc_ports_type_supported(const char *type)
+{
+    return (!strcmp(type, "system") || !strcmp(type, "tap")
+            || !strcmp(type, "internal") || !strcmp(type, "vxlan")
+            || !strcmp(type, "geneve"));
+}
+
+/* A TC rule can output to Linux devices: real ones and tunnel devices by
  * transmitting, OVS internal ports by handing the packet to their host
- * side.  Tunnel vports have no device a rule could output to as such. */
+ * side. */
 static int
 resolve_output(void *aux_, uint32_t port, bool *ingress,
                struct offload_refusal_info *refusal)
@@ -29,7 +44,7 @@ resolve_output(void *aux_, uint32_t port, bool *ingress,
     }
     type = netdev_get_type(dev);
     *ingress = !strcmp(type, "internal");
-    if (strcmp(type, "system") && strcmp(type, "tap") && !*ingress) {
+    if (!tc_ports_type_supported(type)) {
         offload_refusal_set(refusal, OFFLOAD_REFUSAL_ACTION_OUTPUT_PORT,
                             type);
     } else {
@@ -58,4 +73,27 @@ tc_ports_resolver_init(struct flower_port_resolver *resolver,
     resolver->output_ifindex = resolve_output;
     resolver->ifindex_to_port = resolve_ifindex;
     resolver->aux = aux;
+}
+
+int
+tc_ports_translate(const struct match *match, const struct nlattr *actions,
+                   size_t actions_len, const char *dpif_type,
+                   struct flower_rule *rule,
+                   struct offload_refusal_info *refusal)
+{
+    struct flower_port_resolver resolver;
+    struct tc_ports_aux aux;
+    int error;
+
+    memset(rule, 0, sizeof *rule);
+    tc_ports_resolver_init(&resolver, &aux, dpif_type);
+    error = flower_translate_match(match, rule, refusal);
+    if (!error) {
+        error = flower_translate_actions(actions, actions_len, &resolver,
+                                         rule, refusal);
+    }
+    if (!error) {
+        error = flower_caps_check(tc_probe_caps(), rule, refusal);
+    }
+    return error;
 }

@@ -9,6 +9,8 @@ lib_libovsoffload_tc_la_SOURCES = \
 	lib/flower-codec-pedit.c \
 	lib/flower-codec-private.h \
 	lib/flower-rule.h \
+	lib/flower-caps.c \
+	lib/flower-caps.h \
 	lib/offload-refusal.c \
 	lib/offload-refusal.h \
 	lib/tc-transport.c \
@@ -24,6 +26,8 @@ lib_libovsoffload_la_SOURCES = \
 	lib/flower-translate.c \
 	lib/flower-translate-actions.c \
 	lib/flower-translate-set.c \
-	lib/flower-translate-set.h \
+	lib/flower-translate-tunnel.c \
+	lib/flower-translate-mpls.c \
+	lib/flower-translate-private.h \
 	lib/flower-translate.h
 lib_libovsoffload_la_LIBADD = lib/libovsoffload-tc.la

@@ -10,7 +10,7 @@
 
 #include <config.h>
 #include "flower-translate.h"
-#include "flower-translate-set.h"
+#include "flower-translate-private.h"
 
 #include <errno.h>
 #include <string.h>
@@ -112,8 +112,85 @@ translate_push_vlan(const struct nlattr *nla, struct flower_rule *rule,
     return 0;
 }
 
-/* Translates ct(zone, commit, force_commit, mark, labels).  NAT, helpers
- * and timeout policies are not offloaded yet. */
+/* Translates the nat(...) of a ct action: source or destination NAT to an
+ * address range and a port range, or, with neither, the NAT that the
+ * connection already has.  act_ct takes no "persistent", "hash" or
+ * "random" flags, so those are refused. */
+static int
+translate_ct_nat(const struct nlattr *nat_nla, struct flower_ct *ct,
+                 struct offload_refusal_info *refusal)
+{
+    const struct nlattr *nla;
+    size_t left;
+
+    ct->nat = true;
+    NL_NESTED_FOR_EACH_UNSAFE (nla, left, nat_nla) {
+        size_t size = nl_attr_get_size(nla);
+
+        switch (nl_attr_type(nla)) {
+        case OVS_NAT_ATTR_SRC:
+            ct->nat_src = true;
+            break;
+        case OVS_NAT_ATTR_DST:
+            ct->nat_dst = true;
+            break;
+        case OVS_NAT_ATTR_IP_MIN:
+        case OVS_NAT_ATTR_IP_MAX: {
+            bool min = nl_attr_type(nla) == OVS_NAT_ATTR_IP_MIN;
+
+            if (size == sizeof(ovs_be32)) {
+                ct->nat_ipv4 = true;
+                *(min ? &ct->nat_ipv4_min : &ct->nat_ipv4_max)
+                    = nl_attr_get_be32(nla);
+            } else if (size == sizeof(struct in6_addr)) {
+                ct->nat_ipv6 = true;
+                *(min ? &ct->nat_ipv6_min : &ct->nat_ipv6_max)
+                    = nl_attr_get_in6_addr(nla);
+            } else {
+                return offload_refuse(refusal,
+                                      OFFLOAD_REFUSAL_ACTION_MALFORMED,
+                                      "ct nat");
+            }
+            break;
+        }
+        case OVS_NAT_ATTR_PROTO_MIN:
+            ct->nat_port_min = htons(nl_attr_get_u16(nla));
+            break;
+        case OVS_NAT_ATTR_PROTO_MAX:
+            ct->nat_port_max = htons(nl_attr_get_u16(nla));
+            break;
+        case OVS_NAT_ATTR_PERSISTENT:
+        case OVS_NAT_ATTR_PROTO_HASH:
+        case OVS_NAT_ATTR_PROTO_RANDOM:
+            return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                                  "ct nat flags");
+        default:
+            return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED,
+                                  "ct nat");
+        }
+    }
+
+    /* A single address or port is a range of one, as the datapath has it. */
+    if (ct->nat_ipv4 && !ct->nat_ipv4_max) {
+        ct->nat_ipv4_max = ct->nat_ipv4_min;
+    }
+    if (ct->nat_ipv6 && !ipv6_addr_is_set(&ct->nat_ipv6_max)) {
+        ct->nat_ipv6_max = ct->nat_ipv6_min;
+    }
+    if (ct->nat_port_min && !ct->nat_port_max) {
+        ct->nat_port_max = ct->nat_port_min;
+    }
+    if ((ct->nat_src && ct->nat_dst) || (ct->nat_ipv4 && ct->nat_ipv6)
+        || ((ct->nat_ipv4 || ct->nat_ipv6 || ct->nat_port_max)
+            && !ct->nat_src && !ct->nat_dst)) {
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED,
+                              "ct nat");
+    }
+    return 0;
+}
+
+/* Translates ct(zone, commit, force_commit, mark, labels, nat).  Helpers
+ * and timeout policies are not offloaded. */
 static int
 translate_ct(const struct nlattr *ct_nla, struct flower_rule *rule,
              struct offload_refusal_info *refusal)
@@ -159,9 +236,14 @@ translate_ct(const struct nlattr *ct_nla, struct flower_rule *rule,
         case OVS_CT_ATTR_EVENTMASK:
             /* Which events conntrack reports: no effect on forwarding. */
             break;
-        case OVS_CT_ATTR_NAT:
-            return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
-                                  "ct nat");
+        case OVS_CT_ATTR_NAT: {
+            int error = translate_ct_nat(nla, ct, refusal);
+
+            if (error) {
+                return error;
+            }
+            break;
+        }
         case OVS_CT_ATTR_HELPER:
             return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
                                   "ct helper");
@@ -196,6 +278,94 @@ flush_csum(struct flower_rule *rule, uint32_t *csum_flags,
     return 0;
 }
 
+/* Returns false if 'nla', a set or set_masked, is a set of tunnel metadata
+ * or of an MPLS label, which TC has actions of their own for, rather than a
+ * header rewrite (act_pedit). */
+static bool
+set_is_rewrite(const struct nlattr *nla, bool masked)
+{
+    enum ovs_key_attr key_type = nl_attr_type(nl_attr_get(nla));
+
+    return (key_type != OVS_KEY_ATTR_MPLS
+            && (key_type != OVS_KEY_ATTR_TUNNEL || masked));
+}
+
+/* Translates a set that is not a header rewrite (see set_is_rewrite()). */
+static int
+translate_set_other(const struct nlattr *nla, bool masked,
+                    struct flower_rule *rule,
+                    struct offload_refusal_info *refusal)
+{
+    const struct nlattr *field = nl_attr_get(nla);
+    enum ovs_key_attr key_type = nl_attr_type(field);
+    struct flower_action *action;
+
+    action = add_action(rule, FLOWER_ACT_TUNNEL_SET, refusal);
+    if (!action) {
+        return EOPNOTSUPP;
+    }
+    if (key_type == OVS_KEY_ATTR_TUNNEL) {
+        return flower_translate_set_tunnel(field, rule, action, refusal);
+    }
+    return flower_translate_set_mpls(field, (masked
+                                             ? (const uint8_t *)
+                                               nl_attr_get(field)
+                                               + nl_attr_get_size(field) / 2
+                                             : NULL),
+                                     action, refusal);
+}
+
+static int
+translate_push_mpls(const struct nlattr *nla, struct flower_rule *rule,
+                    struct offload_refusal_info *refusal)
+{
+    const struct ovs_action_push_mpls *push = nl_attr_get(nla);
+    struct flower_action *action;
+
+    if (nl_attr_get_size(nla) != sizeof *push
+        || !eth_type_mpls(push->mpls_ethertype)) {
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED,
+                              "push_mpls");
+    }
+    action = add_action(rule, FLOWER_ACT_MPLS_PUSH, refusal);
+    if (!action) {
+        return EOPNOTSUPP;
+    }
+    action->mpls.proto = push->mpls_ethertype;
+    action->mpls.label = mpls_lse_to_label(push->mpls_lse);
+    action->mpls.tc = mpls_lse_to_tc(push->mpls_lse);
+    action->mpls.bos = mpls_lse_to_bos(push->mpls_lse);
+    action->mpls.ttl = mpls_lse_to_ttl(push->mpls_lse);
+    action->mpls.set_label = action->mpls.set_tc = true;
+    action->mpls.set_bos = action->mpls.set_ttl = true;
+    return 0;
+}
+
+/* Translates meter(N) into the shared police action of meter N, if
+ * meter_set() made one. */
+static int
+translate_meter(const struct nlattr *nla,
+                const struct flower_port_resolver *resolver,
+                struct flower_rule *rule,
+                struct offload_refusal_info *refusal)
+{
+    uint32_t meter_id = nl_attr_get_u32(nla);
+    struct flower_action *action;
+    char detail[24];
+
+    if (!resolver->meter_offloaded
+        || !resolver->meter_offloaded(resolver->aux, meter_id)) {
+        snprintf(detail, sizeof detail, "meter %"PRIu32, meter_id);
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_METER, detail);
+    }
+    action = add_action(rule, FLOWER_ACT_POLICE, refusal);
+    if (!action) {
+        return EOPNOTSUPP;
+    }
+    action->police_index = flower_meter_police_index(meter_id);
+    return 0;
+}
+
 /* Translates one ODP action; 'is_last' says whether it ends the list. */
 static int
 translate_action(const struct nlattr *nla, bool is_last,
@@ -208,8 +378,18 @@ translate_action(const struct nlattr *nla, bool is_last,
     int error;
 
     if (type == OVS_ACTION_ATTR_SET || type == OVS_ACTION_ATTR_SET_MASKED) {
-        return flower_translate_set(nla, type == OVS_ACTION_ATTR_SET_MASKED,
-                                    rule, csum_flags, refusal);
+        bool masked = type == OVS_ACTION_ATTR_SET_MASKED;
+
+        if (nl_attr_get_size(nla) < NLA_HDRLEN) {
+            return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED,
+                                  "set");
+        }
+        if (!set_is_rewrite(nla, masked)) {
+            error = flush_csum(rule, csum_flags, refusal);
+            return error ? error : translate_set_other(nla, masked, rule,
+                                                       refusal);
+        }
+        return flower_translate_set(nla, masked, rule, csum_flags, refusal);
     }
     error = flush_csum(rule, csum_flags, refusal);
     if (error) {
@@ -242,6 +422,17 @@ translate_action(const struct nlattr *nla, bool is_last,
     case OVS_ACTION_ATTR_CT_CLEAR:
         return add_action(rule, FLOWER_ACT_CT_CLEAR, refusal) ? 0
                                                              : EOPNOTSUPP;
+    case OVS_ACTION_ATTR_PUSH_MPLS:
+        return translate_push_mpls(nla, rule, refusal);
+    case OVS_ACTION_ATTR_POP_MPLS:
+        action = add_action(rule, FLOWER_ACT_MPLS_POP, refusal);
+        if (!action) {
+            return EOPNOTSUPP;
+        }
+        action->mpls.proto = nl_attr_get_be16(nla);
+        return 0;
+    case OVS_ACTION_ATTR_METER:
+        return translate_meter(nla, resolver, rule, refusal);
     case OVS_ACTION_ATTR_SET:
     case OVS_ACTION_ATTR_SET_MASKED:
         OVS_NOT_REACHED();
@@ -249,14 +440,11 @@ translate_action(const struct nlattr *nla, bool is_last,
     case OVS_ACTION_ATTR_USERSPACE:
     case OVS_ACTION_ATTR_SAMPLE:
     case OVS_ACTION_ATTR_HASH:
-    case OVS_ACTION_ATTR_PUSH_MPLS:
-    case OVS_ACTION_ATTR_POP_MPLS:
     case OVS_ACTION_ATTR_TRUNC:
     case OVS_ACTION_ATTR_PUSH_ETH:
     case OVS_ACTION_ATTR_POP_ETH:
     case OVS_ACTION_ATTR_PUSH_NSH:
     case OVS_ACTION_ATTR_POP_NSH:
-    case OVS_ACTION_ATTR_METER:
     case OVS_ACTION_ATTR_CLONE:
     case OVS_ACTION_ATTR_CHECK_PKT_LEN:
     case OVS_ACTION_ATTR_ADD_MPLS:
@@ -284,6 +472,15 @@ flower_translate_actions(const struct nlattr *actions, size_t actions_len,
 
     rule->n_actions = 0;
     rule->n_pedit_keys = 0;
+    memset(&rule->encap_geneve, 0, sizeof rule->encap_geneve);
+
+    /* A decapsulated packet's tunnel metadata must not go with it to where
+     * it is sent (another tunnel device would take it for its own), as the
+     * datapath does not let it (the key of its output has none). */
+    if (flower_rule_matches_tunnel(rule)
+        && !add_action(rule, FLOWER_ACT_TUNNEL_RELEASE, refusal)) {
+        return EOPNOTSUPP;
+    }
     NL_ATTR_FOR_EACH (nla, left, actions, actions_len) {
         bool is_last = left <= NLA_ALIGN(nla->nla_len);
 
@@ -315,6 +512,37 @@ flower_translate_actions(const struct nlattr *actions, size_t actions_len,
 }
 
 static void
+put_ct_nat(const struct flower_ct *ct, struct ofpbuf *buf)
+{
+    size_t offset = nl_msg_start_nested(buf, OVS_CT_ATTR_NAT);
+
+    if (ct->nat_src) {
+        nl_msg_put_flag(buf, OVS_NAT_ATTR_SRC);
+    } else if (ct->nat_dst) {
+        nl_msg_put_flag(buf, OVS_NAT_ATTR_DST);
+    }
+    if (ct->nat_ipv4) {
+        nl_msg_put_be32(buf, OVS_NAT_ATTR_IP_MIN, ct->nat_ipv4_min);
+        if (ct->nat_ipv4_max != ct->nat_ipv4_min) {
+            nl_msg_put_be32(buf, OVS_NAT_ATTR_IP_MAX, ct->nat_ipv4_max);
+        }
+    } else if (ct->nat_ipv6) {
+        nl_msg_put_in6_addr(buf, OVS_NAT_ATTR_IP_MIN, &ct->nat_ipv6_min);
+        if (!ipv6_addr_equals(&ct->nat_ipv6_max, &ct->nat_ipv6_min)) {
+            nl_msg_put_in6_addr(buf, OVS_NAT_ATTR_IP_MAX, &ct->nat_ipv6_max);
+        }
+    }
+    if (ct->nat_port_max) {
+        nl_msg_put_u16(buf, OVS_NAT_ATTR_PROTO_MIN, ntohs(ct->nat_port_min));
+        if (ct->nat_port_max != ct->nat_port_min) {
+            nl_msg_put_u16(buf, OVS_NAT_ATTR_PROTO_MAX,
+                           ntohs(ct->nat_port_max));
+        }
+    }
+    nl_msg_end_nested(buf, offset);
+}
+
+static void
 put_ct_action(const struct flower_ct *ct, struct ofpbuf *buf)
 {
     size_t offset = nl_msg_start_nested(buf, OVS_ACTION_ATTR_CT);
@@ -338,6 +566,9 @@ put_ct_action(const struct flower_ct *ct, struct ofpbuf *buf)
         memcpy(labels, ct->label, 16);
         memcpy(labels + 16, ct->label_mask, 16);
         nl_msg_put_unspec(buf, OVS_CT_ATTR_LABELS, labels, sizeof labels);
+    }
+    if (ct->nat) {
+        put_ct_nat(ct, buf);
     }
     nl_msg_end_nested(buf, offset);
 }
@@ -393,6 +624,24 @@ flower_rule_to_odp_actions(const struct flower_rule *rule,
         case FLOWER_ACT_CSUM:
             /* Implied by the rewrites in OVS's actions. */
             break;
+        case FLOWER_ACT_TUNNEL_SET:
+            flower_tunnel_set_to_odp_action(rule, action, buf);
+            break;
+        case FLOWER_ACT_TUNNEL_RELEASE:
+            /* Implied by decapsulation. */
+            break;
+        case FLOWER_ACT_MPLS_PUSH:
+        case FLOWER_ACT_MPLS_POP:
+        case FLOWER_ACT_MPLS_SET:
+            flower_mpls_to_odp_action(action, buf);
+            break;
+        case FLOWER_ACT_POLICE:
+            nl_msg_put_u32(buf, OVS_ACTION_ATTR_METER,
+                           action->police_index - FLOWER_METER_POLICE_BASE);
+            break;
+        case FLOWER_ACT_SAMPLE:
+            /* Never translated to (see translate_action()). */
+            return EOPNOTSUPP;
         }
     }
     return 0;

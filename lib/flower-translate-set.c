@@ -11,7 +11,7 @@
  */
 
 #include <config.h>
-#include "flower-translate-set.h"
+#include "flower-translate-private.h"
 
 #include <errno.h>
 #include <linux/tc_act/tc_csum.h>

@@ -10,7 +10,7 @@
  */
 
 #include <config.h>
-#include "flower-translate.h"
+#include "flower-translate-private.h"
 
 #include <errno.h>
 #include <linux/if_ether.h>
@@ -372,13 +372,10 @@ flower_translate_match(const struct match *match, struct flower_rule *rule,
     mask.recirc_id = 0;
     mask.in_port.odp_port = 0;
 
-    if (flow_tnl_dst_is_set(&key->tunnel)
-        || flow_tnl_src_is_set(&key->tunnel)) {
-        return offload_refuse(refusal, OFFLOAD_REFUSAL_MATCH_TUNNEL, "tunnel");
+    error = flower_translate_tunnel_match(key, &mask, rule, refusal);
+    if (error) {
+        return error;
     }
-    /* Not a tunnel flow: bits left in the tunnel mask are artifacts of
-     * translation, not a match. */
-    memset(&mask.tunnel, 0, sizeof mask.tunnel);
 
     if (mask.packet_type && key->packet_type != htonl(PT_ETH)) {
         return offload_refuse(refusal, OFFLOAD_REFUSAL_MATCH_NOT_ETHERNET,
@@ -395,8 +392,9 @@ flower_translate_match(const struct match *match, struct flower_rule *rule,
     if (error) {
         return error;
     }
-    if (mask.mpls_lse[0]) {
-        return offload_refuse(refusal, OFFLOAD_REFUSAL_MATCH_MPLS, "mpls_lse");
+    error = flower_translate_mpls_match(key, &mask, rule, refusal);
+    if (error) {
+        return error;
     }
 
     memcpy(rule->key.eth_dst, key->dl_dst.ea, ETH_ADDR_LEN);
@@ -545,6 +543,10 @@ flower_rule_to_match(const struct flower_rule *rule, uint32_t in_port,
         match_set_dl_type(match, dl_type);
     }
     rule_ct_to_match(rule, match);
+    flower_rule_tunnel_to_match(rule, match);
+    if (dl_type_mask && eth_type_mpls(dl_type)) {
+        flower_rule_mpls_to_match(rule, match);
+    }
     if (dl_type_mask && dl_type == htons(ETH_TYPE_ARP)) {
         rule_arp_to_match(rule, match);
     }

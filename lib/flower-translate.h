@@ -32,8 +32,23 @@ struct flower_port_resolver {
      * it is not a datapath port. */
     uint32_t (*ifindex_to_port)(void *aux, int ifindex);
 
+    /* Returns true if OVS meter 'meter_id' exists as the TC police action
+     * with index flower_meter_police_index(meter_id).  May be null: no
+     * meter is offloaded. */
+    bool (*meter_offloaded)(void *aux, uint32_t meter_id);
+
     void *aux;
 };
+
+/* OVS meter N is the shared TC police action with this index, as in
+ * Open vSwitch 3.1, whose index range it shares. */
+#define FLOWER_METER_POLICE_BASE 0x10000000U
+
+static inline uint32_t
+flower_meter_police_index(uint32_t meter_id)
+{
+    return FLOWER_METER_POLICE_BASE + meter_id;
+}
 
 int flower_translate_match(const struct match *, struct flower_rule *,
                            struct offload_refusal_info *);
@@ -41,6 +56,8 @@ int flower_translate_actions(const struct nlattr *actions, size_t actions_len,
                              const struct flower_port_resolver *,
                              struct flower_rule *,
                              struct offload_refusal_info *);
+
+bool flower_rule_matches_tunnel(const struct flower_rule *);
 
 void flower_rule_to_match(const struct flower_rule *, uint32_t in_port,
                           struct match *);

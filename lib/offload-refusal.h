@@ -28,6 +28,10 @@
     R(ACTION_OUTPUT_PORT, "output to a port without a TC device")          \
     R(ACTION_TOO_MANY, "more actions than one TC rule holds")              \
     R(ACTION_MALFORMED, "malformed actions")                                \
+    R(ACTION_TUNNEL_DF,                                                    \
+      "the kernel cannot set DF on a tunnel; set options:df_default=false") \
+    R(ACTION_METER, "meter not offloaded")                                 \
+    R(KERNEL_LACKS, "the kernel lacks a feature the flow needs")           \
     R(KERNEL, "the kernel refused the rule")
 
 enum offload_refusal {

@@ -16,6 +16,7 @@
 
 #include <config.h>
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,7 @@ fake_output_ifindex(void *aux OVS_UNUSED, uint32_t port, bool *ingress,
     *ingress = port == 99;
     if (port == 50 || port == 0 || port > 99) {
         offload_refusal_set(refusal, OFFLOAD_REFUSAL_ACTION_OUTPUT_PORT,
-                            port == 50 ? "vxlan" : "not a datapath port");
+                            port == 50 ? "gre" : "not a datapath port");
         return 0;
     }
     return 100 + port;
@@ -45,6 +46,13 @@ static uint32_t
 fake_ifindex_to_port(void *aux OVS_UNUSED, int ifindex)
 {
     return ifindex > 100 && ifindex < 200 ? ifindex - 100 : UINT32_MAX;
+}
+
+/* Meters 1 to 9 have police actions; others do not. */
+static bool
+fake_meter_offloaded(void *aux OVS_UNUSED, uint32_t meter_id)
+{
+    return meter_id >= 1 && meter_id <= 9;
 }
 
 /* Prints the VLAN keys of 'rule', if it has a tag, with the names of
@@ -77,6 +85,112 @@ print_tc_vlan(const struct flower_rule *rule)
         printf(" cvlan_ethtype 0x%04x", ntohs(k->cvlan_eth_type));
     }
     printf("\n");
+}
+
+static void
+print_tunnel_set(const struct flower_rule *rule,
+                 const struct flower_tunnel_set *t)
+{
+    char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
+
+    if (t->ipv4_dst) {
+        inet_ntop(AF_INET, &t->ipv4_src, src, sizeof src);
+        inet_ntop(AF_INET, &t->ipv4_dst, dst, sizeof dst);
+    } else {
+        inet_ntop(AF_INET6, &t->ipv6_src, src, sizeof src);
+        inet_ntop(AF_INET6, &t->ipv6_dst, dst, sizeof dst);
+    }
+    printf(" tunnel-set(");
+    if (t->has_id) {
+        printf("id=%"PRIu32",", ntohl(t->id));
+    }
+    printf("src=%s,dst=%s,tos=%u,ttl=%u,dport=%u%s%s",
+           src, dst, t->tos, t->ttl, ntohs(t->tp_dst),
+           t->no_csum ? ",nocsum" : ",csum", t->dont_fragment ? ",df" : "");
+    if (t->geneve) {
+        printf(",geneve=");
+        for (int i = 0; i < rule->encap_geneve.len; i++) {
+            printf("%02x", rule->encap_geneve.data[i]);
+        }
+    }
+    printf(")");
+}
+
+static void
+print_ct_nat(const struct flower_ct *ct)
+{
+    char min[INET6_ADDRSTRLEN] = "", max[INET6_ADDRSTRLEN] = "";
+
+    if (ct->nat_ipv4) {
+        inet_ntop(AF_INET, &ct->nat_ipv4_min, min, sizeof min);
+        inet_ntop(AF_INET, &ct->nat_ipv4_max, max, sizeof max);
+    } else if (ct->nat_ipv6) {
+        inet_ntop(AF_INET6, &ct->nat_ipv6_min, min, sizeof min);
+        inet_ntop(AF_INET6, &ct->nat_ipv6_max, max, sizeof max);
+    }
+    printf("+nat(%s%s%s%s%s%s", ct->nat_src ? "src" : "",
+           ct->nat_dst ? "dst" : "", *min ? "," : "", min, *max ? "-" : "",
+           max);
+    if (ct->nat_port_max) {
+        printf(",ports=%u-%u", ntohs(ct->nat_port_min),
+               ntohs(ct->nat_port_max));
+    }
+    printf(")");
+}
+
+/* Prints the tunnel and MPLS keys of 'rule', if it matches any. */
+static void
+print_tc_enc_mpls(const struct flower_rule *rule)
+{
+    const struct flower_key *k = &rule->key, *m = &rule->mask;
+    char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN];
+
+    if (flower_rule_matches_tunnel(rule)) {
+        printf("tc enc:");
+        if (m->enc_key_id) {
+            printf(" key_id %"PRIu32, ntohl(k->enc_key_id));
+        }
+        if (m->enc_ipv4_src || m->enc_ipv4_dst) {
+            inet_ntop(AF_INET, &k->enc_ipv4_src, a, sizeof a);
+            inet_ntop(AF_INET, &k->enc_ipv4_dst, b, sizeof b);
+            printf(" src %s/%08"PRIx32" dst %s/%08"PRIx32, a,
+                   ntohl(m->enc_ipv4_src), b, ntohl(m->enc_ipv4_dst));
+        }
+        if (m->enc_tp_dst) {
+            printf(" dport %u/%#x", ntohs(k->enc_tp_dst),
+                   ntohs(m->enc_tp_dst));
+        }
+        if (m->enc_ttl) {
+            printf(" ttl %u/%#x", k->enc_ttl, m->enc_ttl);
+        }
+        if (k->enc_geneve.len) {
+            printf(" geneve ");
+            for (int i = 0; i < k->enc_geneve.len; i++) {
+                printf("%02x", k->enc_geneve.data[i]);
+            }
+            printf("/");
+            for (int i = 0; i < m->enc_geneve.len; i++) {
+                printf("%02x", m->enc_geneve.data[i]);
+            }
+        }
+        printf("\n");
+    }
+    if (m->mpls_label || m->mpls_tc || m->mpls_bos || m->mpls_ttl) {
+        printf("tc mpls:");
+        if (m->mpls_label) {
+            printf(" label %"PRIu32, k->mpls_label);
+        }
+        if (m->mpls_tc) {
+            printf(" tc %u", k->mpls_tc);
+        }
+        if (m->mpls_bos) {
+            printf(" bos %u", k->mpls_bos);
+        }
+        if (m->mpls_ttl) {
+            printf(" ttl %u", k->mpls_ttl);
+        }
+        printf("\n");
+    }
 }
 
 /* Prints the TC actions of 'rule', so tests see mirror vs redirect,
@@ -138,6 +252,46 @@ print_tc_actions(const struct flower_rule *rule)
         case FLOWER_ACT_CSUM:
             printf(" csum(%#"PRIx32")", a->csum_flags);
             break;
+        case FLOWER_ACT_TUNNEL_SET:
+            print_tunnel_set(rule, &a->tunnel);
+            break;
+        case FLOWER_ACT_TUNNEL_RELEASE:
+            printf(" tunnel-release");
+            break;
+        case FLOWER_ACT_MPLS_PUSH:
+            printf(" mpls-push(0x%04x,label=%"PRIu32",tc=%u,bos=%u,ttl=%u)",
+                   ntohs(a->mpls.proto), a->mpls.label, a->mpls.tc,
+                   a->mpls.bos, a->mpls.ttl);
+            break;
+        case FLOWER_ACT_MPLS_POP:
+            printf(" mpls-pop(0x%04x)", ntohs(a->mpls.proto));
+            break;
+        case FLOWER_ACT_MPLS_SET:
+            printf(" mpls-set(");
+            if (a->mpls.set_label) {
+                printf("label=%"PRIu32",", a->mpls.label);
+            }
+            if (a->mpls.set_tc) {
+                printf("tc=%u,", a->mpls.tc);
+            }
+            if (a->mpls.set_bos) {
+                printf("bos=%u,", a->mpls.bos);
+            }
+            if (a->mpls.set_ttl) {
+                printf("ttl=%u,", a->mpls.ttl);
+            }
+            printf(")");
+            break;
+        case FLOWER_ACT_POLICE:
+            printf(" police(%#"PRIx32")", a->police_index);
+            break;
+        case FLOWER_ACT_SAMPLE:
+            printf(" sample(%"PRIu32",%"PRIu32")", a->sample.rate,
+                   a->sample.group);
+            break;
+        }
+        if (a->type == FLOWER_ACT_CT && a->ct.nat) {
+            print_ct_nat(&a->ct);
         }
     }
     printf("\n");
@@ -181,6 +335,7 @@ main(int argc, char *argv[])
     struct flower_port_resolver resolver = {
         .output_ifindex = fake_output_ifindex,
         .ifindex_to_port = fake_ifindex_to_port,
+        .meter_offloaded = fake_meter_offloaded,
     };
     struct offload_refusal_info refusal = { .reason = 0 };
     struct ofpbuf key, mask, actions, back;
@@ -232,6 +387,7 @@ main(int argc, char *argv[])
     printf("protocol: 0x%04x chain: %"PRIu32"\n", ntohs(rule.protocol),
            rule.id.chain);
     print_tc_vlan(&rule);
+    print_tc_enc_mpls(&rule);
     print_tc_actions(&rule);
     nlh = flower_encode_new(msg, &rule, 0, 1);
     if (!nlh) {

@@ -14,7 +14,7 @@ HOME=/root
 export PATH HOME
 
 modules="openvswitch cls_flower cls_matchall act_gact act_mirred act_vlan
-    act_pedit act_tunnel_key act_ct act_police act_csum act_skbedit
+    act_pedit act_tunnel_key act_ct act_police act_csum act_skbedit act_mpls
     act_sample psample sch_ingress veth vxlan geneve nfnetlink
     nf_conntrack_netlink 8021q"
 

@@ -1,0 +1,50 @@
+/*
+ * Internals shared by the files of the translation (flower-translate.h):
+ * flower-translate.c (the match), flower-translate-actions.c (the action
+ * list), flower-translate-set.c (header rewrites as act_pedit),
+ * flower-translate-tunnel.c (tunnel metadata and set tunnel) and
+ * flower-translate-mpls.c (MPLS).  Not for use outside the translation.
+ */
+#ifndef FLOWER_TRANSLATE_PRIVATE_H
+#define FLOWER_TRANSLATE_PRIVATE_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "flower-translate.h"
+
+struct flow;
+struct nlattr;
+struct ofpbuf;
+
+/* Header rewrites (flower-translate-set.c). */
+int flower_translate_set(const struct nlattr *set, bool masked,
+                         struct flower_rule *, uint32_t *csum_flags,
+                         struct offload_refusal_info *);
+int flower_pedit_to_odp_actions(const struct flower_rule *,
+                                const struct flower_action *,
+                                struct ofpbuf *);
+
+/* Tunnels (flower-translate-tunnel.c). */
+int flower_translate_tunnel_match(const struct flow *key, struct flow *mask,
+                                  struct flower_rule *,
+                                  struct offload_refusal_info *);
+void flower_rule_tunnel_to_match(const struct flower_rule *, struct match *);
+int flower_translate_set_tunnel(const struct nlattr *tunnel,
+                                struct flower_rule *, struct flower_action *,
+                                struct offload_refusal_info *);
+void flower_tunnel_set_to_odp_action(const struct flower_rule *,
+                                     const struct flower_action *,
+                                     struct ofpbuf *);
+
+/* MPLS (flower-translate-mpls.c). */
+int flower_translate_mpls_match(const struct flow *key, struct flow *mask,
+                                struct flower_rule *,
+                                struct offload_refusal_info *);
+void flower_rule_mpls_to_match(const struct flower_rule *, struct match *);
+int flower_translate_set_mpls(const struct nlattr *key, const void *mask,
+                              struct flower_action *,
+                              struct offload_refusal_info *);
+void flower_mpls_to_odp_action(const struct flower_action *,
+                               struct ofpbuf *);
+
+#endif /* flower-translate-private.h */
