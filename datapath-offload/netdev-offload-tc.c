@@ -88,10 +88,11 @@ static void
 rule_stats(const struct flower_rule *rule, const struct dpif_flow_stats *base,
            struct dpif_flow_stats *stats)
 {
-    uint64_t l2_len = ETH_HEADER_LEN;
+    uint64_t l2_len = rule->id.egress ? 0 : ETH_HEADER_LEN;
     long long int used = 0;
 
-    if (rule->mask.eth_type && eth_type_vlan(rule->key.eth_type)) {
+    if (!rule->id.egress
+        && rule->mask.eth_type && eth_type_vlan(rule->key.eth_type)) {
         l2_len += VLAN_HEADER_LEN;
     }
     if (rule->stats.n_packets && rule->stats.has_lastuse) {
@@ -243,6 +244,7 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
         return error;
     }
     rule.id.ifindex = ifindex;
+    rule.id.egress = tc_ports_uses_egress(netdev);
     rule.flags = tc_policy_cls_flags();
     memcpy(rule.cookie, ufid, sizeof *ufid);
     rule.has_cookie = true;
@@ -403,11 +405,11 @@ collect_rule(const struct flower_rule *rule, void *array_)
 /* Deletes every rule of ours on 'ifindex' that is not in the ufid map:
  * leftovers of an earlier ovs-vswitchd, or of flows already forgotten. */
 static int
-sweep_stale_rules(struct tc_transport *t, int ifindex)
+sweep_stale_rules(struct tc_transport *t, int ifindex, bool egress)
     OVS_REQUIRES(tc_flow_map_mutex)
 {
     struct rule_array array = { .rules = NULL };
-    int error = tc_rule_dump(t, ifindex, collect_rule, &array);
+    int error = tc_rule_dump(t, ifindex, egress, collect_rule, &array);
 
     for (size_t i = 0; !error && i < array.n; i++) {
         const struct flower_rule *rule = &array.rules[i];
@@ -448,7 +450,8 @@ netdev_tc_flow_flush(struct netdev *netdev)
         }
         free(flows);
         if (ifindex > 0) {
-            error = sweep_stale_rules(t, ifindex);
+            error = sweep_stale_rules(t, ifindex,
+                                      tc_ports_uses_egress(netdev));
         }
     }
     ovs_mutex_unlock(&tc_flow_map_mutex);
@@ -476,7 +479,8 @@ netdev_tc_flow_dump_create(struct netdev *netdev,
     dump->up.terse = terse;
     error = ifindex > 0 ? tc_transport_open(&t) : ENODEV;
     if (!error) {
-        error = tc_rule_dump(t, ifindex, collect_rule, &dump->array);
+        error = tc_rule_dump(t, ifindex, tc_ports_uses_egress(netdev),
+                             collect_rule, &dump->array);
         tc_transport_close(t);
     }
     if (error && error != ENODEV) {
@@ -563,15 +567,18 @@ netdev_tc_init_flow_api(struct netdev *netdev)
     ovs_mutex_lock(&tc_flow_map_mutex);
     error = get_transport(&t);
     if (!error) {
-        error = tc_ingress_qdisc_add(t, ifindex);
+        bool egress = tc_ports_uses_egress(netdev);
+
+        error = tc_qdisc_add(t, ifindex, egress);
         if (error) {
-            VLOG_INFO("%s: cannot add ingress qdisc: %s%s%s",
-                      netdev_get_name(netdev), ovs_strerror(error),
+            VLOG_INFO("%s: cannot add %s qdisc: %s%s%s",
+                      netdev_get_name(netdev), egress ? "clsact" : "ingress",
+                      ovs_strerror(error),
                       *tc_transport_last_error(t) ? ": " : "",
                       tc_transport_last_error(t));
         } else {
             tc_probe_run(t, ifindex);
-            error = sweep_stale_rules(t, ifindex);
+            error = sweep_stale_rules(t, ifindex, egress);
         }
     }
     ovs_mutex_unlock(&tc_flow_map_mutex);

@@ -25,6 +25,16 @@ tc_ports_type_supported(const char *type)
             || !strcmp(type, "geneve"));
 }
 
+/* Returns true if the rules for packets that come in on 'netdev' belong on
+ * its egress hook.  What the host sends through an OVS internal port
+ * reaches the datapath from the device's transmit path, which the ingress
+ * hook never sees; the egress hook sees every such packet. */
+bool
+tc_ports_uses_egress(const struct netdev *netdev)
+{
+    return !strcmp(netdev_get_type(netdev), "internal");
+}
+
 /* A TC rule can output to Linux devices: real ones and tunnel devices by
  * transmitting, OVS internal ports by handing the packet to their host
  * side. */

@@ -7,11 +7,14 @@
 
 #include "flower-translate.h"
 
+struct netdev;
+
 struct tc_ports_aux {
     const char *dpif_type;      /* Datapath type whose ports to resolve. */
 };
 
 bool tc_ports_type_supported(const char *netdev_type);
+bool tc_ports_uses_egress(const struct netdev *);
 void tc_ports_resolver_init(struct flower_port_resolver *,
                             struct tc_ports_aux *, const char *dpif_type);
 

@@ -109,23 +109,24 @@ flower_encode_get(void *buf, const struct flower_id *id, uint16_t protocol,
                              seq, id, protocol);
 }
 
-/* Builds into 'buf' an RTM_GETTFILTER dump request for the ingress hook of
- * 'ifindex'; without TCA_CHAIN, every chain is dumped. */
+/* Builds into 'buf' an RTM_GETTFILTER dump request for the ingress (or
+ * egress) hook of 'ifindex'; without TCA_CHAIN, every chain is dumped. */
 struct nlmsghdr *
-flower_encode_dump(void *buf, uint32_t ifindex, uint32_t seq)
+flower_encode_dump(void *buf, uint32_t ifindex, bool egress, uint32_t seq)
 {
     struct tcmsg *tcm = put_tcmsg(buf, RTM_GETTFILTER,
                                   NLM_F_REQUEST | NLM_F_DUMP, seq, ifindex);
 
-    tcm->tcm_parent = FLOWER_INGRESS_PARENT;
+    tcm->tcm_parent = egress ? FLOWER_EGRESS_PARENT : FLOWER_INGRESS_PARENT;
     return buf;
 }
 
 /* Builds into 'buf' a request that adds (if 'add') or deletes the ingress
- * qdisc of 'ifindex'. */
+ * or clsact qdisc of 'ifindex'.  Both sit at the same place, TC_H_INGRESS
+ * (== TC_H_CLSACT), with handle ffff:. */
 struct nlmsghdr *
-flower_encode_ingress_qdisc(void *buf, uint32_t ifindex, bool add,
-                            uint32_t seq)
+flower_encode_qdisc(void *buf, uint32_t ifindex, bool clsact, bool add,
+                    uint32_t seq)
 {
     uint16_t flags = (NLM_F_REQUEST | NLM_F_ACK
                       | (add ? NLM_F_CREATE | NLM_F_EXCL : 0));
@@ -134,7 +135,7 @@ flower_encode_ingress_qdisc(void *buf, uint32_t ifindex, bool add,
 
     tcm->tcm_parent = TC_H_INGRESS;
     tcm->tcm_handle = TC_H_MAKE(TC_H_INGRESS, 0);
-    mnl_attr_put_strz(buf, TCA_KIND, "ingress");
+    mnl_attr_put_strz(buf, TCA_KIND, clsact ? "clsact" : "ingress");
     return buf;
 }
 
@@ -174,6 +175,7 @@ flower_decode(const struct nlmsghdr *nlh, struct flower_rule *rule)
     }
 
     rule->id.ifindex = tcm->tcm_ifindex;
+    rule->id.egress = tcm->tcm_parent == FLOWER_EGRESS_PARENT;
     rule->id.chain = tb[TCA_CHAIN] ? mnl_attr_get_u32(tb[TCA_CHAIN]) : 0;
     rule->id.prio = tcm->tcm_info >> 16;
     rule->id.handle = tcm->tcm_handle;
@@ -194,7 +196,8 @@ put_filter_header(void *buf, uint16_t type, uint16_t flags, uint32_t seq,
 {
     struct tcmsg *tcm = put_tcmsg(buf, type, flags, seq, id->ifindex);
 
-    tcm->tcm_parent = FLOWER_INGRESS_PARENT;
+    tcm->tcm_parent = (id->egress ? FLOWER_EGRESS_PARENT
+                       : FLOWER_INGRESS_PARENT);
     tcm->tcm_handle = id->handle;
     tcm->tcm_info = TC_H_MAKE((uint32_t) id->prio << 16, protocol);
     mnl_attr_put_strz(buf, TCA_KIND, "flower");

@@ -19,6 +19,10 @@ struct nlmsghdr;
  * hook, TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS). */
 #define FLOWER_INGRESS_PARENT 0xfffffff2U
 
+/* The egress hook of a clsact qdisc, TC_H_MAKE(TC_H_CLSACT,
+ * TC_H_MIN_EGRESS). */
+#define FLOWER_EGRESS_PARENT 0xfffffff3U
+
 /* Large enough for any request built here. */
 #define FLOWER_MSG_BUFSIZE 8192
 
@@ -44,14 +48,15 @@ struct nlmsghdr *flower_encode_get(void *buf, const struct flower_id *,
                                    uint16_t protocol, uint32_t seq);
 
 /* Builds an RTM_GETTFILTER dump request for every filter on the ingress
- * hook of 'ifindex'. */
-struct nlmsghdr *flower_encode_dump(void *buf, uint32_t ifindex,
+ * (or, if 'egress', the egress) hook of 'ifindex'. */
+struct nlmsghdr *flower_encode_dump(void *buf, uint32_t ifindex, bool egress,
                                     uint32_t seq);
 
 /* Builds an RTM_NEWQDISC (add, NLM_F_CREATE | NLM_F_EXCL) or RTM_DELQDISC
- * request for the ingress qdisc of 'ifindex'. */
-struct nlmsghdr *flower_encode_ingress_qdisc(void *buf, uint32_t ifindex,
-                                             bool add, uint32_t seq);
+ * request for the ingress qdisc of 'ifindex', or its clsact qdisc (which
+ * has an egress hook as well) if 'clsact'. */
+struct nlmsghdr *flower_encode_qdisc(void *buf, uint32_t ifindex,
+                                     bool clsact, bool add, uint32_t seq);
 
 /* Parses one RTM_NEWTFILTER message (a dump entry, a get reply or an echo)
  * into 'rule'.  Returns 0 on success, EAFNOSUPPORT for a filter that is not

@@ -228,7 +228,10 @@ struct flower_stats {
 
 /* Where a rule lives in the kernel and how to find it again. */
 struct flower_id {
-    uint32_t ifindex;           /* Ingress device. */
+    uint32_t ifindex;           /* Device. */
+    bool egress;                /* On its egress hook (clsact), which sees
+                                 * what the host sends through an OVS
+                                 * internal port; else on ingress. */
     uint32_t chain;
     uint16_t prio;
     uint32_t handle;

@@ -190,23 +190,23 @@ transact(struct tc_transport *t, struct nlmsghdr *nlh,
 }
 
 int
-tc_ingress_qdisc_add(struct tc_transport *t, uint32_t ifindex)
+tc_qdisc_add(struct tc_transport *t, uint32_t ifindex, bool clsact)
 {
     char buf[FLOWER_MSG_BUFSIZE];
     int error;
 
-    error = transact(t, flower_encode_ingress_qdisc(buf, ifindex, true,
-                                                    ++t->seq), NULL, NULL);
+    error = transact(t, flower_encode_qdisc(buf, ifindex, clsact, true,
+                                            ++t->seq), NULL, NULL);
     return error == EEXIST ? 0 : error;
 }
 
 int
-tc_ingress_qdisc_del(struct tc_transport *t, uint32_t ifindex)
+tc_qdisc_del(struct tc_transport *t, uint32_t ifindex, bool clsact)
 {
     char buf[FLOWER_MSG_BUFSIZE];
 
-    return transact(t, flower_encode_ingress_qdisc(buf, ifindex, false,
-                                                   ++t->seq), NULL, NULL);
+    return transact(t, flower_encode_qdisc(buf, ifindex, clsact, false,
+                                           ++t->seq), NULL, NULL);
 }
 
 /* Learns the kernel-chosen handle and prio from the echo of a new rule. */
@@ -276,10 +276,11 @@ tc_rule_get(struct tc_transport *t, const struct flower_id *id,
 }
 
 int
-tc_rule_dump(struct tc_transport *t, uint32_t ifindex, tc_rule_dump_cb *cb,
-             void *aux)
+tc_rule_dump(struct tc_transport *t, uint32_t ifindex, bool egress,
+             tc_rule_dump_cb *cb, void *aux)
 {
     char buf[FLOWER_MSG_BUFSIZE];
 
-    return transact(t, flower_encode_dump(buf, ifindex, ++t->seq), cb, aux);
+    return transact(t, flower_encode_dump(buf, ifindex, egress, ++t->seq),
+                    cb, aux);
 }

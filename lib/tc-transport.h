@@ -20,8 +20,10 @@ int tc_transport_open(struct tc_transport **);
 void tc_transport_close(struct tc_transport *);
 const char *tc_transport_last_error(const struct tc_transport *);
 
-int tc_ingress_qdisc_add(struct tc_transport *, uint32_t ifindex);
-int tc_ingress_qdisc_del(struct tc_transport *, uint32_t ifindex);
+/* The ingress qdisc, or the clsact qdisc if 'clsact' (for rules on the
+ * egress hook).  Adding one that exists is not an error. */
+int tc_qdisc_add(struct tc_transport *, uint32_t ifindex, bool clsact);
+int tc_qdisc_del(struct tc_transport *, uint32_t ifindex, bool clsact);
 
 int tc_rule_install(struct tc_transport *, struct flower_rule *,
                     bool replace);
@@ -33,7 +35,7 @@ int tc_rule_get(struct tc_transport *, const struct flower_id *,
 /* Called once per flower rule found by tc_rule_dump(); a non-zero return
  * stops the dump and is returned by it. */
 typedef int tc_rule_dump_cb(const struct flower_rule *, void *aux);
-int tc_rule_dump(struct tc_transport *, uint32_t ifindex,
+int tc_rule_dump(struct tc_transport *, uint32_t ifindex, bool egress,
                  tc_rule_dump_cb *, void *aux);
 
 #endif /* tc-transport.h */

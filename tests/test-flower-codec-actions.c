@@ -233,18 +233,21 @@ test_encode_del_get(void)
     struct nlmsghdr *nlh;
     int get;
 
-    for (get = 0; get < 2; get++) {
-        nlh = (get ? flower_encode_get(buf, &id, htons(ETH_P_IP), 5)
+    for (get = 0; get < 4; get++) {
+        /* The last two on the egress hook. */
+        id.egress = get >= 2;
+        nlh = (get % 2 ? flower_encode_get(buf, &id, htons(ETH_P_IP), 5)
                : flower_encode_del(buf, &id, htons(ETH_P_IP), 5));
         CHECK(nlh != NULL);
-        CHECK(nlh->nlmsg_type == (get ? RTM_GETTFILTER : RTM_DELTFILTER));
+        CHECK(nlh->nlmsg_type == (get % 2 ? RTM_GETTFILTER
+                                  : RTM_DELTFILTER));
         CHECK(nlh->nlmsg_flags & NLM_F_REQUEST);
         CHECK(nlh->nlmsg_flags & NLM_F_ACK);  /* The transport waits for it. */
         CHECK(!(nlh->nlmsg_flags & NLM_F_DUMP));
         CHECK(nlh->nlmsg_seq == 5);
         tcm = mnl_nlmsg_get_payload(nlh);
         CHECK(tcm->tcm_ifindex == 3);
-        CHECK(tcm->tcm_parent == FLOWER_INGRESS_PARENT);
+        CHECK(tcm->tcm_parent == (id.egress ? 0xfffffff3U : 0xfffffff2U));
         CHECK(tcm->tcm_handle == 77);
         CHECK(tcm->tcm_info == ((9U << 16) | htons(ETH_P_IP)));
         CHECK(find_top(nlh, TCA_CHAIN) != NULL);
@@ -254,35 +257,38 @@ test_encode_del_get(void)
     return NULL;
 }
 
-/* A dump request covers every chain of the ingress hook. */
+/* A dump request covers every chain of the ingress or egress hook. */
 const char *
 test_encode_dump(void)
 {
-    struct nlmsghdr *nlh = flower_encode_dump(buf, 12, 6);
-    const struct tcmsg *tcm = mnl_nlmsg_get_payload(nlh);
+    for (int egress = 0; egress < 2; egress++) {
+        struct nlmsghdr *nlh = flower_encode_dump(buf, 12, egress, 6);
+        const struct tcmsg *tcm = mnl_nlmsg_get_payload(nlh);
 
-    CHECK(nlh->nlmsg_type == RTM_GETTFILTER);
-    CHECK(nlh->nlmsg_flags == (NLM_F_REQUEST | NLM_F_DUMP));
-    CHECK(nlh->nlmsg_seq == 6);
-    CHECK(tcm->tcm_ifindex == 12);
-    CHECK(tcm->tcm_parent == FLOWER_INGRESS_PARENT);
-    CHECK(tcm->tcm_info == 0 && tcm->tcm_handle == 0);
-    CHECK(find_top(nlh, TCA_CHAIN) == NULL);
+        CHECK(nlh->nlmsg_type == RTM_GETTFILTER);
+        CHECK(nlh->nlmsg_flags == (NLM_F_REQUEST | NLM_F_DUMP));
+        CHECK(nlh->nlmsg_seq == 6);
+        CHECK(tcm->tcm_ifindex == 12);
+        CHECK(tcm->tcm_parent == (egress ? 0xfffffff3U : 0xfffffff2U));
+        CHECK(tcm->tcm_info == 0 && tcm->tcm_handle == 0);
+        CHECK(find_top(nlh, TCA_CHAIN) == NULL);
+    }
     return NULL;
 }
 
-/* Ingress qdisc add and delete requests. */
+/* Ingress and clsact qdisc add and delete requests. */
 const char *
 test_encode_qdisc(void)
 {
     const struct tcmsg *tcm;
     struct nlmsghdr *nlh;
-    int add;
+    int i;
 
-    for (add = 0; add < 2; add++) {
+    for (i = 0; i < 4; i++) {
         uint16_t flags = NLM_F_REQUEST | NLM_F_ACK;
+        bool clsact = i >= 2, add = i % 2;
 
-        nlh = flower_encode_ingress_qdisc(buf, 4, add, 8);
+        nlh = flower_encode_qdisc(buf, 4, clsact, add, 8);
         flags |= add ? NLM_F_CREATE | NLM_F_EXCL : 0;
         CHECK(nlh->nlmsg_type == (add ? RTM_NEWQDISC : RTM_DELQDISC));
         CHECK(nlh->nlmsg_flags == flags);
@@ -292,8 +298,9 @@ test_encode_qdisc(void)
         CHECK(tcm->tcm_ifindex == 4);
         CHECK(tcm->tcm_parent == TC_H_INGRESS);
         CHECK(tcm->tcm_handle == 0xffff0000U);
-        TRY(expect_payload(find_top(nlh, TCA_KIND), "TCA_KIND", "ingress",
-                           8));
+        TRY(expect_payload(find_top(nlh, TCA_KIND), "TCA_KIND",
+                           clsact ? "clsact" : "ingress",
+                           clsact ? 7 : 8));
     }
     return NULL;
 }
