@@ -4,8 +4,9 @@
  * and verdict) that expresses each modelled action, read in both
  * directions; each kind in 'act_kinds' has one function that puts its
  * options and one that reads them back (those of pedit and csum live in
- * flower-codec-pedit.c).  Any other TC action is not ours (EOPNOTSUPP), so
- * a foreign rule is never mistaken for one of ours.
+ * flower-codec-pedit.c, those of ct in flower-codec-ct.c).  Any other TC
+ * action is not ours (EOPNOTSUPP), so a foreign rule is never mistaken for
+ * one of ours.
  *
  * The kernel runs the actions in order while each returns TC_ACT_PIPE and
  * stops at the first other verdict (tcf_action_exec()).  So every action
@@ -18,9 +19,8 @@
  * Values that the kernel would silently truncate or ignore, rather than
  * refuse, are refused as well: a pushed VLAN priority above 7 (act_vlan
  * shifts it into the TCI unchecked), a goto chain above
- * TC_ACT_EXT_VAL_MASK (it would spill into the verdict's opcode), and a ct
- * mark, label or force without commit (act_ct applies mark and label only
- * when committing; OVS accepts force only with commit).
+ * TC_ACT_EXT_VAL_MASK (it would spill into the verdict's opcode), and
+ * those of the kinds in files of their own (see there).
  *
  * Counters come from the first action, which every matching packet passes.
  * The last use is the most recent of all the actions' struct tcf_t, which
@@ -46,7 +46,6 @@
 
 enum {
     MS_PER_TICK = 1000 / 100,   /* struct tcf_t counts USER_HZ ticks. */
-    CT_FLAGS = TCA_CT_ACT_COMMIT | TCA_CT_ACT_FORCE,    /* Modelled. */
     CT_LABEL_LEN = sizeof ((struct flower_ct *) NULL)->label,
 
     /* Largest option type of any kind in 'act_kinds'. */
@@ -135,8 +134,8 @@ static const struct act_map act_maps[] = {
     { FLOWER_ACT_CSUM, AK_CSUM, 0, TC_ACT_PIPE },
 };
 
-static act_put_func put_gact, put_mirred, put_vlan, put_ct;
-static act_decode_func decode_gact, decode_mirred, decode_vlan, decode_ct;
+static act_put_func put_gact, put_mirred, put_vlan;
+static act_decode_func decode_gact, decode_mirred, decode_vlan;
 
 /* A TC action kind, and how its options look. */
 static const struct act_kind {
@@ -160,7 +159,7 @@ static const struct act_kind {
                   put_vlan, decode_vlan },
     [AK_CT] = { "ct", ct_policy, ARRAY_SIZE(ct_policy),
                 TCA_CT_MAX, TCA_CT_PARMS, TCA_CT_TM,
-                put_ct, decode_ct },
+                codec_put_ct, codec_decode_ct },
     [AK_PEDIT] = { "pedit", pedit_policy, ARRAY_SIZE(pedit_policy),
                    TCA_PEDIT_MAX, TCA_PEDIT_PARMS_EX, TCA_PEDIT_TM,
                    codec_put_pedit, codec_decode_pedit },
@@ -189,15 +188,11 @@ struct stats_ctx {
 static const struct act_map *find_map_by_type(enum flower_action_type);
 static bool map_fits_at(const struct act_map *, int index, int n_actions);
 static bool vlan_push_valid(const struct flower_action *);
-static bool ct_needs_commit(const struct flower_ct *);
 
 static int decode_action(const struct nlattr *, int index, int n_actions,
                          struct flower_rule *);
 static int decode_act_options(const struct nlattr *, const struct act_kind *,
                               struct flower_rule *, int index);
-static int decode_masked(const struct nlattr *value,
-                         const struct nlattr *mask, void *value_out,
-                         void *mask_out, size_t size);
 static void decode_lastuse(const struct nlattr *, struct flower_stats *);
 static int decode_stats(const struct nlattr *, struct flower_stats *);
 static int act_list_cb(const struct nlattr *, void *ctx_);
@@ -297,41 +292,6 @@ put_vlan(struct nlmsghdr *nlh, const struct act_map *map,
     return true;
 }
 
-/* act_put_func for ct.  The zone is put only if not the default 0, and
- * mark and label only with a non-zero mask, as OVS does, so that a kernel
- * without conntrack zones, marks or labels still takes a plain ct. */
-static bool
-put_ct(struct nlmsghdr *nlh, const struct act_map *map,
-       const struct flower_rule *rule, int index)
-{
-    const struct flower_ct *ct = &rule->actions[index].ct;
-    struct tc_ct p = { .action = map->control };
-
-    if (map->type == FLOWER_ACT_CT_CLEAR) {
-        mnl_attr_put_u16(nlh, TCA_CT_ACTION, map->variant);
-    } else if (!ct->commit && ct_needs_commit(ct)) {
-        return false;
-    } else {
-        mnl_attr_put_u16(nlh, TCA_CT_ACTION,
-                         ((ct->commit ? TCA_CT_ACT_COMMIT : 0)
-                          | (ct->force ? TCA_CT_ACT_FORCE : 0)));
-        if (ct->zone) {
-            mnl_attr_put_u16(nlh, TCA_CT_ZONE, ct->zone);
-        }
-        if (ct->mark_mask) {
-            mnl_attr_put_u32(nlh, TCA_CT_MARK, ct->mark);
-            mnl_attr_put_u32(nlh, TCA_CT_MARK_MASK, ct->mark_mask);
-        }
-        if (!codec_bytes_are(ct->label_mask, CT_LABEL_LEN, 0)) {
-            mnl_attr_put(nlh, TCA_CT_LABELS, CT_LABEL_LEN, ct->label);
-            mnl_attr_put(nlh, TCA_CT_LABELS_MASK, CT_LABEL_LEN,
-                         ct->label_mask);
-        }
-    }
-    mnl_attr_put(nlh, TCA_CT_PARMS, sizeof p, &p);
-    return true;
-}
-
 /* The tables. */
 
 /* Returns the row of 'act_maps' for 'type', or NULL. */
@@ -384,14 +344,6 @@ vlan_push_valid(const struct flower_action *act)
 {
     return (act->vlan.id < VID_MASK && act->vlan.prio <= PCP_MASK
             && codec_is_vlan_tpid(act->vlan.proto));
-}
-
-/* Returns true if 'ct' sets anything that needs TCA_CT_ACT_COMMIT. */
-static bool
-ct_needs_commit(const struct flower_ct *ct)
-{
-    return (ct->force || ct->mark_mask
-            || !codec_bytes_are(ct->label_mask, CT_LABEL_LEN, 0));
 }
 
 /* Decoding. */
@@ -586,68 +538,6 @@ decode_vlan(const struct nlattr *const *tb, struct flower_rule *rule,
         return EPROTO;          /* tcf_vlan_init() refuses these. */
     }
     return vlan_push_valid(act) ? 0 : EOPNOTSUPP;
-}
-
-/* act_decode_func for ct.  A missing TCA_CT_ACTION or zone means what it
- * means to tcf_ct_fill_params(): no flags, zone 0. */
-static int
-decode_ct(const struct nlattr *const *tb, struct flower_rule *rule, int index)
-{
-    struct flower_action *act = &rule->actions[index];
-    const struct nlattr *action = tb[TCA_CT_ACTION];
-    uint16_t flags = action ? mnl_attr_get_u16(action) : 0;
-    struct flower_ct *ct = &act->ct;
-    const struct act_map *map;
-    struct tc_ct p;
-    int error;
-
-    memcpy(&p, mnl_attr_get_payload(tb[TCA_CT_PARMS]), sizeof p);
-    map = codec_find_act_map(AK_CT, flags & TCA_CT_ACT_CLEAR, p.action);
-    if (!map) {
-        return EOPNOTSUPP;
-    }
-    act->type = map->type;
-    if (map->type == FLOWER_ACT_CT_CLEAR) {
-        if (tb[TCA_CT_ZONE] || tb[TCA_CT_MARK] || tb[TCA_CT_MARK_MASK]
-            || tb[TCA_CT_LABELS] || tb[TCA_CT_LABELS_MASK]) {
-            return EPROTO;      /* tcf_ct_dump() puts none for a clear. */
-        }
-        return flags == TCA_CT_ACT_CLEAR ? 0 : EOPNOTSUPP;
-    } else if (flags & ~CT_FLAGS) {
-        return EOPNOTSUPP;      /* NAT. */
-    }
-    ct->commit = (flags & TCA_CT_ACT_COMMIT) != 0;
-    ct->force = (flags & TCA_CT_ACT_FORCE) != 0;
-    ct->zone = tb[TCA_CT_ZONE] ? mnl_attr_get_u16(tb[TCA_CT_ZONE]) : 0;
-    error = decode_masked(tb[TCA_CT_MARK], tb[TCA_CT_MARK_MASK], &ct->mark,
-                          &ct->mark_mask, sizeof ct->mark);
-    if (!error) {
-        error = decode_masked(tb[TCA_CT_LABELS], tb[TCA_CT_LABELS_MASK],
-                              ct->label, ct->label_mask, CT_LABEL_LEN);
-    }
-    if (!error && !ct->commit && ct_needs_commit(ct)) {
-        error = EOPNOTSUPP;
-    }
-    return error;
-}
-
-/* Copies the 'size' bytes of validated attribute 'value' and of its 'mask',
- * or a full mask if 'mask' is absent (as tcf_ct_set_key_val() does).  A
- * mask without its value is malformed. */
-static int
-decode_masked(const struct nlattr *value, const struct nlattr *mask,
-              void *value_out, void *mask_out, size_t size)
-{
-    if (!value) {
-        return mask ? EPROTO : 0;
-    }
-    memcpy(value_out, mnl_attr_get_payload(value), size);
-    if (mask) {
-        memcpy(mask_out, mnl_attr_get_payload(mask), size);
-    } else {
-        memset(mask_out, 0xff, size);
-    }
-    return 0;
 }
 
 /* Lowers 'stats->lastuse_ms' to the last use in the validated struct
