@@ -3,8 +3,9 @@
  * flower-codec.c (messages, the filter header, the decode driver and the
  * attribute walks), flower-codec-keys.c (the match keys),
  * flower-codec-actions.c (the actions), flower-codec-pedit.c (the header
- * rewrites and checksum updates among them) and flower-codec-ct.c
- * (conntrack).  Not for use outside the codec.
+ * rewrites and checksum updates among them), flower-codec-ct.c (conntrack)
+ * and flower-codec-mpls.c (MPLS keys and actions).  Not for use outside the
+ * codec.
  */
 #ifndef FLOWER_CODEC_PRIVATE_H
 #define FLOWER_CODEC_PRIVATE_H 1
@@ -56,6 +57,13 @@ bool codec_put_keys(struct nlmsghdr *, const struct flower_rule *);
 int codec_decode_keys(const struct nlattr *const *tb, uint16_t protocol,
                       struct flower_rule *);
 bool codec_key_policy(uint16_t type, struct attr_policy *);
+uint16_t codec_key_eth_type(const struct flower_rule *);
+
+/* MPLS match keys (flower-codec-mpls.c). */
+bool codec_put_mpls_keys(struct nlmsghdr *, const struct flower_rule *);
+int codec_decode_mpls_keys(const struct nlattr *const *tb,
+                           struct flower_rule *);
+bool codec_mpls_key_policy(uint16_t type, struct attr_policy *);
 
 /* Actions (flower-codec-actions.c). */
 bool codec_put_actions(struct nlmsghdr *, const struct flower_rule *);

@@ -222,6 +222,10 @@ compare_keys(const struct flower_key *a, const struct flower_key *b,
     CMP(a, b, ct_zone, what);
     CMP(a, b, ct_mark, what);
     CMP(a, b, ct_label, what);
+    CMP(a, b, mpls_label, what);
+    CMP(a, b, mpls_tc, what);
+    CMP(a, b, mpls_bos, what);
+    CMP(a, b, mpls_ttl, what);
     return NULL;
 }
 

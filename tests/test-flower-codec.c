@@ -66,6 +66,8 @@ static const struct test tests[] = {
     T(bad_cvlan_len), T(bad_qinq_combination),
     T(bad_act_attr_size), T(bad_act_combination),
     T(bad_pedit_reply), T(bad_csum_reply),
+    T(rt_mpls_fields), T(rt_mpls_lse), T(rt_mpls_vlan),
+    T(encode_rejects_mpls), T(decode_mpls_dump), T(bad_mpls_keys),
 };
 
 /* Runs the test named by argv[1], or all of them; "--list" lists them.

@@ -282,4 +282,9 @@ test_func test_bad_truncated_header, test_bad_truncated_attr, test_bad_u16_len,
           test_bad_act_attr_size, test_bad_act_combination,
           test_bad_pedit_reply, test_bad_csum_reply;
 
+/* test-flower-codec-mpls.c. */
+test_func test_rt_mpls_fields, test_rt_mpls_lse, test_rt_mpls_vlan,
+          test_encode_rejects_mpls, test_decode_mpls_dump,
+          test_bad_mpls_keys;
+
 #endif /* test-flower-codec.h */
