@@ -4,15 +4,15 @@
  * and verdict) that expresses each modelled action, read in both
  * directions; each kind in 'act_kinds' has one function that puts its
  * options and one that reads them back (those of pedit and csum live in
- * flower-codec-pedit.c, those of ct in flower-codec-ct.c).  Any other TC
- * action is not ours (EOPNOTSUPP), so a foreign rule is never mistaken for
- * one of ours.
+ * flower-codec-pedit.c, ct's in flower-codec-ct.c and mpls's in
+ * flower-codec-mpls.c).  Any other TC action is not ours (EOPNOTSUPP), so
+ * a foreign rule is never mistaken for one of ours.
  *
  * The kernel runs the actions in order while each returns TC_ACT_PIPE and
  * stops at the first other verdict (tcf_action_exec()).  So every action
- * but the last must be a PIPE one (mirror, VLAN, ct, pedit, csum) and the
- * last must end the list (drop, redirect, goto chain): an action after an
- * ending one would never run, and no datapath flow translates to a list
+ * but the last must be a PIPE one (mirror, VLAN, ct, pedit, csum, MPLS) and
+ * the last must end the list (drop, redirect, goto chain): an action after
+ * an ending one would never run, and no datapath flow translates to a list
  * that ends with a PIPE one (the packet would go on up the stack).
  * Encoding refuses either, and decoding reports either as not ours.
  *
@@ -36,6 +36,7 @@
 #include <linux/tc_act/tc_ct.h>
 #include <linux/tc_act/tc_gact.h>
 #include <linux/tc_act/tc_mirred.h>
+#include <linux/tc_act/tc_mpls.h>
 #include <linux/tc_act/tc_pedit.h>
 #include <linux/tc_act/tc_vlan.h>
 #include <string.h>
@@ -51,7 +52,8 @@ enum {
     /* Largest option type of any kind in 'act_kinds'. */
     ACT_OPTS_MAX = MAX2(MAX2(MAX2(TCA_GACT_MAX, TCA_MIRRED_MAX),
                              MAX2(TCA_VLAN_MAX, TCA_CT_MAX)),
-                        MAX2(TCA_PEDIT_MAX, TCA_CSUM_MAX)),
+                        MAX2(MAX2(TCA_PEDIT_MAX, TCA_CSUM_MAX),
+                             TCA_MPLS_MAX)),
 };
 
 /* Action attributes read; others (index, flags, hw stats) are ignored. */
@@ -117,6 +119,19 @@ static const struct attr_policy csum_policy[] = {
     { TCA_CSUM_PAD, MNL_TYPE_UNSPEC, 0, true },
 };
 
+/* act_mpls options, whose values codec_decode_mpls() checks; others:
+ * EOPNOTSUPP. */
+static const struct attr_policy mpls_policy[] = {
+    { TCA_MPLS_TM, MNL_TYPE_UNSPEC, sizeof (struct tcf_t), false },
+    { TCA_MPLS_PARMS, MNL_TYPE_UNSPEC, sizeof (struct tc_mpls), false },
+    { TCA_MPLS_PAD, MNL_TYPE_UNSPEC, 0, true },
+    { TCA_MPLS_PROTO, MNL_TYPE_U16, 0, false },
+    { TCA_MPLS_LABEL, MNL_TYPE_U32, 0, false },
+    { TCA_MPLS_TC, MNL_TYPE_U8, 0, false },
+    { TCA_MPLS_TTL, MNL_TYPE_U8, 0, false },
+    { TCA_MPLS_BOS, MNL_TYPE_U8, 0, false },
+};
+
 /* The exact TC action that expresses each modelled action. */
 static const struct act_map act_maps[] = {
     { FLOWER_ACT_DROP, AK_GACT, 0, TC_ACT_SHOT },
@@ -132,6 +147,9 @@ static const struct act_map act_maps[] = {
     { FLOWER_ACT_CT_CLEAR, AK_CT, TCA_CT_ACT_CLEAR, TC_ACT_PIPE },
     { FLOWER_ACT_PEDIT, AK_PEDIT, 0, TC_ACT_PIPE },
     { FLOWER_ACT_CSUM, AK_CSUM, 0, TC_ACT_PIPE },
+    { FLOWER_ACT_MPLS_PUSH, AK_MPLS, TCA_MPLS_ACT_PUSH, TC_ACT_PIPE },
+    { FLOWER_ACT_MPLS_POP, AK_MPLS, TCA_MPLS_ACT_POP, TC_ACT_PIPE },
+    { FLOWER_ACT_MPLS_SET, AK_MPLS, TCA_MPLS_ACT_MODIFY, TC_ACT_PIPE },
 };
 
 static act_put_func put_gact, put_mirred, put_vlan;
@@ -166,6 +184,9 @@ static const struct act_kind {
     [AK_CSUM] = { "csum", csum_policy, ARRAY_SIZE(csum_policy),
                   TCA_CSUM_MAX, TCA_CSUM_PARMS, TCA_CSUM_TM,
                   codec_put_csum, codec_decode_csum },
+    [AK_MPLS] = { "mpls", mpls_policy, ARRAY_SIZE(mpls_policy),
+                  TCA_MPLS_MAX, TCA_MPLS_PARMS, TCA_MPLS_TM,
+                  codec_put_mpls, codec_decode_mpls },
 };
 
 /* Walk over TCA_FLOWER_ACT: one nest per action, numbered 1...n. */

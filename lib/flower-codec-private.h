@@ -71,7 +71,9 @@ int codec_decode_actions(const struct nlattr *list, struct flower_rule *);
 
 /* TC action kinds the codec speaks: indexes in flower-codec-actions.c's
  * 'act_kinds'. */
-enum act_kind_id { AK_GACT, AK_MIRRED, AK_VLAN, AK_CT, AK_PEDIT, AK_CSUM };
+enum act_kind_id {
+    AK_GACT, AK_MIRRED, AK_VLAN, AK_CT, AK_PEDIT, AK_CSUM, AK_MPLS,
+};
 
 /* The exact TC action that expresses a modelled action (a row of
  * flower-codec-actions.c's 'act_maps').  Every parameter struct begins
@@ -81,7 +83,8 @@ struct act_map {
     enum act_kind_id kind;          /* TC action kind. */
     int variant;                    /* tc_mirred 'eaction', tc_vlan
                                      * 'v_action', TCA_CT_ACT_CLEAR or 0 for
-                                     * ct, 0 for the others. */
+                                     * ct, tc_mpls 'm_action', 0 for the
+                                     * others. */
     int control;                    /* tc_gen 'action': a TC_ACT_* verdict;
                                      * TC_ACT_GOTO_CHAIN takes the chain in
                                      * its low bits. */
@@ -108,6 +111,10 @@ act_decode_func codec_decode_pedit, codec_decode_csum;
 /* act_ct (flower-codec-ct.c). */
 act_put_func codec_put_ct;
 act_decode_func codec_decode_ct;
+
+/* act_mpls (flower-codec-mpls.c). */
+act_put_func codec_put_mpls;
+act_decode_func codec_decode_mpls;
 
 /* Attribute walks (flower-codec.c).  Each callback validates an attribute
  * with libmnl before anything reads it, and a walk fails unless the

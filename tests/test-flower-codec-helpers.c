@@ -274,6 +274,19 @@ compare_actions(const struct flower_action *a, const struct flower_action *b,
     case FLOWER_ACT_CSUM:
         CMP(a, b, csum_flags, what);
         break;
+    case FLOWER_ACT_MPLS_PUSH:
+    case FLOWER_ACT_MPLS_POP:
+    case FLOWER_ACT_MPLS_SET:
+        CMP(a, b, mpls.proto, what);
+        CMP(a, b, mpls.label, what);
+        CMP(a, b, mpls.tc, what);
+        CMP(a, b, mpls.ttl, what);
+        CMP(a, b, mpls.bos, what);
+        CMP(a, b, mpls.set_label, what);
+        CMP(a, b, mpls.set_tc, what);
+        CMP(a, b, mpls.set_ttl, what);
+        CMP(a, b, mpls.set_bos, what);
+        break;
     }
     return NULL;
 }

@@ -18,6 +18,7 @@
 #include <linux/tc_act/tc_ct.h>
 #include <linux/tc_act/tc_gact.h>
 #include <linux/tc_act/tc_mirred.h>
+#include <linux/tc_act/tc_mpls.h>
 #include <linux/tc_act/tc_pedit.h>
 #include <linux/tc_act/tc_vlan.h>
 #include <string.h>
@@ -349,6 +350,38 @@ reply_csum(struct nlmsghdr *nlh, struct reply_nests *n, uint16_t index,
     mnl_attr_put(nlh, TCA_CSUM_PARMS, sizeof p, &p);
     mnl_attr_put(nlh, TCA_CSUM_PAD, 0, NULL);
     reply_act_end(nlh, n, TCA_CSUM_TM, lastuse);
+}
+
+/* Puts an mpls action 'index' doing 'm_action' with the fields of 'm' as
+ * tcf_mpls_dump() does: those whose 'set_*' flag is true (all of them for
+ * a push), and the ethertype always (for a modify, the default 0x8847). */
+void
+reply_mpls(struct nlmsghdr *nlh, struct reply_nests *n, uint16_t index,
+           int m_action, const struct flower_mpls *m, uint64_t lastuse)
+{
+    struct tc_mpls p = { .action = TC_ACT_PIPE, .index = index,
+                         .m_action = m_action };
+    bool push = m_action == TCA_MPLS_ACT_PUSH;
+
+    reply_act_start(nlh, n, index, "mpls");
+    mnl_attr_put(nlh, TCA_MPLS_PARMS, sizeof p, &p);
+    if (push || m->set_label) {
+        mnl_attr_put_u32(nlh, TCA_MPLS_LABEL, m->label);
+    }
+    if (push || m->set_tc) {
+        mnl_attr_put_u8(nlh, TCA_MPLS_TC, m->tc);
+    }
+    if (push || m->set_ttl) {
+        mnl_attr_put_u8(nlh, TCA_MPLS_TTL, m->ttl);
+    }
+    if (push || m->set_bos) {
+        mnl_attr_put_u8(nlh, TCA_MPLS_BOS, m->bos);
+    }
+    mnl_attr_put_u16(nlh, TCA_MPLS_PROTO,
+                     (m_action == TCA_MPLS_ACT_MODIFY
+                      ? htons(ETH_P_MPLS_UC) : m->proto));
+    mnl_attr_put(nlh, TCA_MPLS_PAD, 0, NULL);
+    reply_act_end(nlh, n, TCA_MPLS_TM, lastuse);
 }
 
 /* Decodes into 'r' a dump entry whose first action is the pedit 'p', then

@@ -68,6 +68,9 @@ static const struct test tests[] = {
     T(bad_pedit_reply), T(bad_csum_reply),
     T(rt_mpls_fields), T(rt_mpls_lse), T(rt_mpls_vlan),
     T(encode_rejects_mpls), T(decode_mpls_dump), T(bad_mpls_keys),
+    T(act_mpls_push_uc), T(act_mpls_push_mc), T(act_mpls_pop),
+    T(act_mpls_set), T(encode_rejects_mpls_acts), T(decode_kernel_mpls),
+    T(bad_mpls_reply),
 };
 
 /* Runs the test named by argv[1], or all of them; "--list" lists them.
