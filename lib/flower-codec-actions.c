@@ -88,7 +88,7 @@ static const struct attr_policy vlan_policy[] = {
     { TCA_VLAN_PAD, MNL_TYPE_UNSPEC, 0, true },
 };
 
-/* act_ct options; others (NAT ranges, helpers): EOPNOTSUPP. */
+/* act_ct options; others (helpers): EOPNOTSUPP. */
 static const struct attr_policy ct_policy[] = {
     { TCA_CT_TM, MNL_TYPE_UNSPEC, sizeof (struct tcf_t), false },
     { TCA_CT_PARMS, MNL_TYPE_UNSPEC, sizeof (struct tc_ct), false },
@@ -98,6 +98,12 @@ static const struct attr_policy ct_policy[] = {
     { TCA_CT_MARK_MASK, MNL_TYPE_U32, 0, false },
     { TCA_CT_LABELS, MNL_TYPE_UNSPEC, CT_LABEL_LEN, false },
     { TCA_CT_LABELS_MASK, MNL_TYPE_UNSPEC, CT_LABEL_LEN, false },
+    { TCA_CT_NAT_IPV4_MIN, MNL_TYPE_U32, 0, false },
+    { TCA_CT_NAT_IPV4_MAX, MNL_TYPE_U32, 0, false },
+    { TCA_CT_NAT_IPV6_MIN, MNL_TYPE_UNSPEC, sizeof (struct in6_addr), false },
+    { TCA_CT_NAT_IPV6_MAX, MNL_TYPE_UNSPEC, sizeof (struct in6_addr), false },
+    { TCA_CT_NAT_PORT_MIN, MNL_TYPE_U16, 0, false },
+    { TCA_CT_NAT_PORT_MAX, MNL_TYPE_U16, 0, false },
     { TCA_CT_PAD, MNL_TYPE_UNSPEC, 0, true },
 };
 

@@ -266,6 +266,17 @@ compare_actions(const struct flower_action *a, const struct flower_action *b,
         CMP(a, b, ct.mark_mask, what);
         CMP(a, b, ct.label, what);
         CMP(a, b, ct.label_mask, what);
+        CMP(a, b, ct.nat, what);
+        CMP(a, b, ct.nat_src, what);
+        CMP(a, b, ct.nat_dst, what);
+        CMP(a, b, ct.nat_ipv4, what);
+        CMP(a, b, ct.nat_ipv6, what);
+        CMP(a, b, ct.nat_ipv4_min, what);
+        CMP(a, b, ct.nat_ipv4_max, what);
+        CMP(a, b, ct.nat_ipv6_min, what);
+        CMP(a, b, ct.nat_ipv6_max, what);
+        CMP(a, b, ct.nat_port_min, what);
+        CMP(a, b, ct.nat_port_max, what);
         break;
     case FLOWER_ACT_PEDIT:
         CMP(a, b, pedit.first, what);

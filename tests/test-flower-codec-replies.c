@@ -222,7 +222,8 @@ reply_vlan(struct nlmsghdr *nlh, struct reply_nests *n, uint16_t index,
 
 /* Puts a ct action 'index' with TCA_CT_ACTION 'flags' as tcf_ct_dump()
  * does: for other than a clear, the mark and label of 'ct' if their masks
- * are not zero, and the zone always. */
+ * are not zero, the zone always, and for NAT to a source or destination
+ * (as 'flags' say) both ends of each range 'ct' uses. */
 void
 reply_ct(struct nlmsghdr *nlh, struct reply_nests *n, uint16_t index,
          uint16_t flags, const struct flower_ct *ct, uint64_t lastuse)
@@ -242,6 +243,20 @@ reply_ct(struct nlmsghdr *nlh, struct reply_nests *n, uint16_t index,
             mnl_attr_put(nlh, TCA_CT_LABELS_MASK, 16, ct->label_mask);
         }
         mnl_attr_put_u16(nlh, TCA_CT_ZONE, ct->zone);
+    }
+    if (flags & TCA_CT_ACT_NAT
+        && flags & (TCA_CT_ACT_NAT_SRC | TCA_CT_ACT_NAT_DST)) {
+        if (ct->nat_ipv4) {
+            mnl_attr_put_u32(nlh, TCA_CT_NAT_IPV4_MIN, ct->nat_ipv4_min);
+            mnl_attr_put_u32(nlh, TCA_CT_NAT_IPV4_MAX, ct->nat_ipv4_max);
+        } else if (ct->nat_ipv6) {
+            mnl_attr_put(nlh, TCA_CT_NAT_IPV6_MIN, 16, &ct->nat_ipv6_min);
+            mnl_attr_put(nlh, TCA_CT_NAT_IPV6_MAX, 16, &ct->nat_ipv6_max);
+        }
+        if (ct->nat_port_max) {
+            mnl_attr_put_u16(nlh, TCA_CT_NAT_PORT_MIN, ct->nat_port_min);
+            mnl_attr_put_u16(nlh, TCA_CT_NAT_PORT_MAX, ct->nat_port_max);
+        }
     }
     mnl_attr_put(nlh, TCA_CT_PARMS, sizeof p, &p);
     mnl_attr_put(nlh, TCA_CT_PAD, 0, NULL);

@@ -71,6 +71,8 @@ static const struct test tests[] = {
     T(act_mpls_push_uc), T(act_mpls_push_mc), T(act_mpls_pop),
     T(act_mpls_set), T(encode_rejects_mpls_acts), T(decode_kernel_mpls),
     T(bad_mpls_reply),
+    T(act_ct_nat), T(act_ct_snat_v4), T(act_ct_dnat_v6),
+    T(encode_rejects_nat), T(decode_kernel_nat), T(bad_nat_reply),
 };
 
 /* Runs the test named by argv[1], or all of them; "--list" lists them.

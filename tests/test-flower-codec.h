@@ -292,4 +292,9 @@ test_func test_rt_mpls_fields, test_rt_mpls_lse, test_rt_mpls_vlan,
           test_encode_rejects_mpls_acts, test_decode_kernel_mpls,
           test_bad_mpls_reply;
 
+/* test-flower-codec-nat.c. */
+test_func test_act_ct_nat, test_act_ct_snat_v4, test_act_ct_dnat_v6,
+          test_encode_rejects_nat, test_decode_kernel_nat,
+          test_bad_nat_reply;
+
 #endif /* test-flower-codec.h */
