@@ -5,7 +5,9 @@ lib_libovsoffload_tc_la_SOURCES = \
 	lib/flower-codec.c \
 	lib/flower-codec.h \
 	lib/flower-codec-actions.c \
+	lib/flower-codec-ct.c \
 	lib/flower-codec-keys.c \
+	lib/flower-codec-mpls.c \
 	lib/flower-codec-pedit.c \
 	lib/flower-codec-private.h \
 	lib/flower-rule.h \

@@ -4,23 +4,23 @@
  * and verdict) that expresses each modelled action, read in both
  * directions; each kind in 'act_kinds' has one function that puts its
  * options and one that reads them back (those of pedit and csum live in
- * flower-codec-pedit.c).  Any other TC action is not ours (EOPNOTSUPP), so
+ * flower-codec-pedit.c, ct's in flower-codec-ct.c and mpls's in
+ * flower-codec-mpls.c).  Any other TC action is not ours (EOPNOTSUPP), so
  * a foreign rule is never mistaken for one of ours.
  *
  * The kernel runs the actions in order while each returns TC_ACT_PIPE and
  * stops at the first other verdict (tcf_action_exec()).  So every action
- * but the last must be a PIPE one (mirror, VLAN, ct, pedit, csum) and the
- * last must end the list (drop, redirect, goto chain): an action after an
- * ending one would never run, and no datapath flow translates to a list
+ * but the last must be a PIPE one (mirror, VLAN, ct, pedit, csum, MPLS) and
+ * the last must end the list (drop, redirect, goto chain): an action after
+ * an ending one would never run, and no datapath flow translates to a list
  * that ends with a PIPE one (the packet would go on up the stack).
  * Encoding refuses either, and decoding reports either as not ours.
  *
  * Values that the kernel would silently truncate or ignore, rather than
  * refuse, are refused as well: a pushed VLAN priority above 7 (act_vlan
  * shifts it into the TCI unchecked), a goto chain above
- * TC_ACT_EXT_VAL_MASK (it would spill into the verdict's opcode), and a ct
- * mark, label or force without commit (act_ct applies mark and label only
- * when committing; OVS accepts force only with commit).
+ * TC_ACT_EXT_VAL_MASK (it would spill into the verdict's opcode), and
+ * those of the kinds in files of their own (see there).
  *
  * Counters come from the first action, which every matching packet passes.
  * The last use is the most recent of all the actions' struct tcf_t, which
@@ -36,6 +36,7 @@
 #include <linux/tc_act/tc_ct.h>
 #include <linux/tc_act/tc_gact.h>
 #include <linux/tc_act/tc_mirred.h>
+#include <linux/tc_act/tc_mpls.h>
 #include <linux/tc_act/tc_pedit.h>
 #include <linux/tc_act/tc_vlan.h>
 #include <string.h>
@@ -46,13 +47,13 @@
 
 enum {
     MS_PER_TICK = 1000 / 100,   /* struct tcf_t counts USER_HZ ticks. */
-    CT_FLAGS = TCA_CT_ACT_COMMIT | TCA_CT_ACT_FORCE,    /* Modelled. */
     CT_LABEL_LEN = sizeof ((struct flower_ct *) NULL)->label,
 
     /* Largest option type of any kind in 'act_kinds'. */
     ACT_OPTS_MAX = MAX2(MAX2(MAX2(TCA_GACT_MAX, TCA_MIRRED_MAX),
                              MAX2(TCA_VLAN_MAX, TCA_CT_MAX)),
-                        MAX2(TCA_PEDIT_MAX, TCA_CSUM_MAX)),
+                        MAX2(MAX2(TCA_PEDIT_MAX, TCA_CSUM_MAX),
+                             TCA_MPLS_MAX)),
 };
 
 /* Action attributes read; others (index, flags, hw stats) are ignored. */
@@ -87,7 +88,7 @@ static const struct attr_policy vlan_policy[] = {
     { TCA_VLAN_PAD, MNL_TYPE_UNSPEC, 0, true },
 };
 
-/* act_ct options; others (NAT ranges, helpers): EOPNOTSUPP. */
+/* act_ct options; others (helpers): EOPNOTSUPP. */
 static const struct attr_policy ct_policy[] = {
     { TCA_CT_TM, MNL_TYPE_UNSPEC, sizeof (struct tcf_t), false },
     { TCA_CT_PARMS, MNL_TYPE_UNSPEC, sizeof (struct tc_ct), false },
@@ -97,6 +98,12 @@ static const struct attr_policy ct_policy[] = {
     { TCA_CT_MARK_MASK, MNL_TYPE_U32, 0, false },
     { TCA_CT_LABELS, MNL_TYPE_UNSPEC, CT_LABEL_LEN, false },
     { TCA_CT_LABELS_MASK, MNL_TYPE_UNSPEC, CT_LABEL_LEN, false },
+    { TCA_CT_NAT_IPV4_MIN, MNL_TYPE_U32, 0, false },
+    { TCA_CT_NAT_IPV4_MAX, MNL_TYPE_U32, 0, false },
+    { TCA_CT_NAT_IPV6_MIN, MNL_TYPE_UNSPEC, sizeof (struct in6_addr), false },
+    { TCA_CT_NAT_IPV6_MAX, MNL_TYPE_UNSPEC, sizeof (struct in6_addr), false },
+    { TCA_CT_NAT_PORT_MIN, MNL_TYPE_U16, 0, false },
+    { TCA_CT_NAT_PORT_MAX, MNL_TYPE_U16, 0, false },
     { TCA_CT_PAD, MNL_TYPE_UNSPEC, 0, true },
 };
 
@@ -118,6 +125,19 @@ static const struct attr_policy csum_policy[] = {
     { TCA_CSUM_PAD, MNL_TYPE_UNSPEC, 0, true },
 };
 
+/* act_mpls options, whose values codec_decode_mpls() checks; others:
+ * EOPNOTSUPP. */
+static const struct attr_policy mpls_policy[] = {
+    { TCA_MPLS_TM, MNL_TYPE_UNSPEC, sizeof (struct tcf_t), false },
+    { TCA_MPLS_PARMS, MNL_TYPE_UNSPEC, sizeof (struct tc_mpls), false },
+    { TCA_MPLS_PAD, MNL_TYPE_UNSPEC, 0, true },
+    { TCA_MPLS_PROTO, MNL_TYPE_U16, 0, false },
+    { TCA_MPLS_LABEL, MNL_TYPE_U32, 0, false },
+    { TCA_MPLS_TC, MNL_TYPE_U8, 0, false },
+    { TCA_MPLS_TTL, MNL_TYPE_U8, 0, false },
+    { TCA_MPLS_BOS, MNL_TYPE_U8, 0, false },
+};
+
 /* The exact TC action that expresses each modelled action. */
 static const struct act_map act_maps[] = {
     { FLOWER_ACT_DROP, AK_GACT, 0, TC_ACT_SHOT },
@@ -133,10 +153,13 @@ static const struct act_map act_maps[] = {
     { FLOWER_ACT_CT_CLEAR, AK_CT, TCA_CT_ACT_CLEAR, TC_ACT_PIPE },
     { FLOWER_ACT_PEDIT, AK_PEDIT, 0, TC_ACT_PIPE },
     { FLOWER_ACT_CSUM, AK_CSUM, 0, TC_ACT_PIPE },
+    { FLOWER_ACT_MPLS_PUSH, AK_MPLS, TCA_MPLS_ACT_PUSH, TC_ACT_PIPE },
+    { FLOWER_ACT_MPLS_POP, AK_MPLS, TCA_MPLS_ACT_POP, TC_ACT_PIPE },
+    { FLOWER_ACT_MPLS_SET, AK_MPLS, TCA_MPLS_ACT_MODIFY, TC_ACT_PIPE },
 };
 
-static act_put_func put_gact, put_mirred, put_vlan, put_ct;
-static act_decode_func decode_gact, decode_mirred, decode_vlan, decode_ct;
+static act_put_func put_gact, put_mirred, put_vlan;
+static act_decode_func decode_gact, decode_mirred, decode_vlan;
 
 /* A TC action kind, and how its options look. */
 static const struct act_kind {
@@ -160,13 +183,16 @@ static const struct act_kind {
                   put_vlan, decode_vlan },
     [AK_CT] = { "ct", ct_policy, ARRAY_SIZE(ct_policy),
                 TCA_CT_MAX, TCA_CT_PARMS, TCA_CT_TM,
-                put_ct, decode_ct },
+                codec_put_ct, codec_decode_ct },
     [AK_PEDIT] = { "pedit", pedit_policy, ARRAY_SIZE(pedit_policy),
                    TCA_PEDIT_MAX, TCA_PEDIT_PARMS_EX, TCA_PEDIT_TM,
                    codec_put_pedit, codec_decode_pedit },
     [AK_CSUM] = { "csum", csum_policy, ARRAY_SIZE(csum_policy),
                   TCA_CSUM_MAX, TCA_CSUM_PARMS, TCA_CSUM_TM,
                   codec_put_csum, codec_decode_csum },
+    [AK_MPLS] = { "mpls", mpls_policy, ARRAY_SIZE(mpls_policy),
+                  TCA_MPLS_MAX, TCA_MPLS_PARMS, TCA_MPLS_TM,
+                  codec_put_mpls, codec_decode_mpls },
 };
 
 /* Walk over TCA_FLOWER_ACT: one nest per action, numbered 1...n. */
@@ -189,15 +215,11 @@ struct stats_ctx {
 static const struct act_map *find_map_by_type(enum flower_action_type);
 static bool map_fits_at(const struct act_map *, int index, int n_actions);
 static bool vlan_push_valid(const struct flower_action *);
-static bool ct_needs_commit(const struct flower_ct *);
 
 static int decode_action(const struct nlattr *, int index, int n_actions,
                          struct flower_rule *);
 static int decode_act_options(const struct nlattr *, const struct act_kind *,
                               struct flower_rule *, int index);
-static int decode_masked(const struct nlattr *value,
-                         const struct nlattr *mask, void *value_out,
-                         void *mask_out, size_t size);
 static void decode_lastuse(const struct nlattr *, struct flower_stats *);
 static int decode_stats(const struct nlattr *, struct flower_stats *);
 static int act_list_cb(const struct nlattr *, void *ctx_);
@@ -297,41 +319,6 @@ put_vlan(struct nlmsghdr *nlh, const struct act_map *map,
     return true;
 }
 
-/* act_put_func for ct.  The zone is put only if not the default 0, and
- * mark and label only with a non-zero mask, as OVS does, so that a kernel
- * without conntrack zones, marks or labels still takes a plain ct. */
-static bool
-put_ct(struct nlmsghdr *nlh, const struct act_map *map,
-       const struct flower_rule *rule, int index)
-{
-    const struct flower_ct *ct = &rule->actions[index].ct;
-    struct tc_ct p = { .action = map->control };
-
-    if (map->type == FLOWER_ACT_CT_CLEAR) {
-        mnl_attr_put_u16(nlh, TCA_CT_ACTION, map->variant);
-    } else if (!ct->commit && ct_needs_commit(ct)) {
-        return false;
-    } else {
-        mnl_attr_put_u16(nlh, TCA_CT_ACTION,
-                         ((ct->commit ? TCA_CT_ACT_COMMIT : 0)
-                          | (ct->force ? TCA_CT_ACT_FORCE : 0)));
-        if (ct->zone) {
-            mnl_attr_put_u16(nlh, TCA_CT_ZONE, ct->zone);
-        }
-        if (ct->mark_mask) {
-            mnl_attr_put_u32(nlh, TCA_CT_MARK, ct->mark);
-            mnl_attr_put_u32(nlh, TCA_CT_MARK_MASK, ct->mark_mask);
-        }
-        if (!codec_bytes_are(ct->label_mask, CT_LABEL_LEN, 0)) {
-            mnl_attr_put(nlh, TCA_CT_LABELS, CT_LABEL_LEN, ct->label);
-            mnl_attr_put(nlh, TCA_CT_LABELS_MASK, CT_LABEL_LEN,
-                         ct->label_mask);
-        }
-    }
-    mnl_attr_put(nlh, TCA_CT_PARMS, sizeof p, &p);
-    return true;
-}
-
 /* The tables. */
 
 /* Returns the row of 'act_maps' for 'type', or NULL. */
@@ -384,14 +371,6 @@ vlan_push_valid(const struct flower_action *act)
 {
     return (act->vlan.id < VID_MASK && act->vlan.prio <= PCP_MASK
             && codec_is_vlan_tpid(act->vlan.proto));
-}
-
-/* Returns true if 'ct' sets anything that needs TCA_CT_ACT_COMMIT. */
-static bool
-ct_needs_commit(const struct flower_ct *ct)
-{
-    return (ct->force || ct->mark_mask
-            || !codec_bytes_are(ct->label_mask, CT_LABEL_LEN, 0));
 }
 
 /* Decoding. */
@@ -586,68 +565,6 @@ decode_vlan(const struct nlattr *const *tb, struct flower_rule *rule,
         return EPROTO;          /* tcf_vlan_init() refuses these. */
     }
     return vlan_push_valid(act) ? 0 : EOPNOTSUPP;
-}
-
-/* act_decode_func for ct.  A missing TCA_CT_ACTION or zone means what it
- * means to tcf_ct_fill_params(): no flags, zone 0. */
-static int
-decode_ct(const struct nlattr *const *tb, struct flower_rule *rule, int index)
-{
-    struct flower_action *act = &rule->actions[index];
-    const struct nlattr *action = tb[TCA_CT_ACTION];
-    uint16_t flags = action ? mnl_attr_get_u16(action) : 0;
-    struct flower_ct *ct = &act->ct;
-    const struct act_map *map;
-    struct tc_ct p;
-    int error;
-
-    memcpy(&p, mnl_attr_get_payload(tb[TCA_CT_PARMS]), sizeof p);
-    map = codec_find_act_map(AK_CT, flags & TCA_CT_ACT_CLEAR, p.action);
-    if (!map) {
-        return EOPNOTSUPP;
-    }
-    act->type = map->type;
-    if (map->type == FLOWER_ACT_CT_CLEAR) {
-        if (tb[TCA_CT_ZONE] || tb[TCA_CT_MARK] || tb[TCA_CT_MARK_MASK]
-            || tb[TCA_CT_LABELS] || tb[TCA_CT_LABELS_MASK]) {
-            return EPROTO;      /* tcf_ct_dump() puts none for a clear. */
-        }
-        return flags == TCA_CT_ACT_CLEAR ? 0 : EOPNOTSUPP;
-    } else if (flags & ~CT_FLAGS) {
-        return EOPNOTSUPP;      /* NAT. */
-    }
-    ct->commit = (flags & TCA_CT_ACT_COMMIT) != 0;
-    ct->force = (flags & TCA_CT_ACT_FORCE) != 0;
-    ct->zone = tb[TCA_CT_ZONE] ? mnl_attr_get_u16(tb[TCA_CT_ZONE]) : 0;
-    error = decode_masked(tb[TCA_CT_MARK], tb[TCA_CT_MARK_MASK], &ct->mark,
-                          &ct->mark_mask, sizeof ct->mark);
-    if (!error) {
-        error = decode_masked(tb[TCA_CT_LABELS], tb[TCA_CT_LABELS_MASK],
-                              ct->label, ct->label_mask, CT_LABEL_LEN);
-    }
-    if (!error && !ct->commit && ct_needs_commit(ct)) {
-        error = EOPNOTSUPP;
-    }
-    return error;
-}
-
-/* Copies the 'size' bytes of validated attribute 'value' and of its 'mask',
- * or a full mask if 'mask' is absent (as tcf_ct_set_key_val() does).  A
- * mask without its value is malformed. */
-static int
-decode_masked(const struct nlattr *value, const struct nlattr *mask,
-              void *value_out, void *mask_out, size_t size)
-{
-    if (!value) {
-        return mask ? EPROTO : 0;
-    }
-    memcpy(value_out, mnl_attr_get_payload(value), size);
-    if (mask) {
-        memcpy(mask_out, mnl_attr_get_payload(mask), size);
-    } else {
-        memset(mask_out, 0xff, size);
-    }
-    return 0;
 }
 
 /* Lowers 'stats->lastuse_ms' to the last use in the validated struct

@@ -26,6 +26,9 @@
  * a rule broader than asked, encoding fails on such a key or on a partial
  * mask of an exact-only field, and decoding rejects them.
  *
+ * MPLS keys are in flower-codec-mpls.c: like VLAN ids they are not byte
+ * copies of their fields, and they depend on the effective ethertype.
+ *
  * Conntrack keys (fl_set_key_ct()) are host-order u16/u32 and a 16-byte
  * label, copied byte for byte like the network-order fields: the model
  * keeps them in host order too.  The kernel itself refuses (EINVAL)
@@ -202,7 +205,8 @@ codec_put_keys(struct nlmsghdr *nlh, const struct flower_rule *rule)
             mnl_attr_put(nlh, f->mask_attr, f->size, mask);
         }
     }
-    return put_vlan(nlh, rule) && put_ip_flags(nlh, rule);
+    return (put_vlan(nlh, rule) && put_ip_flags(nlh, rule)
+            && codec_put_mpls_keys(nlh, rule));
 }
 
 /* Puts the id and priority attributes of each VLAN tag that 'rule'
@@ -275,9 +279,26 @@ field_encodable(const struct flower_rule *rule, uint16_t offset)
     return false;
 }
 
-/* Returns true if 'cond' holds for the key and mask of 'rule'.  The
- * effective ethertype is the kernel's basic.n_proto: the type after the
- * VLAN tags of a VLAN match, else the ethertype. */
+/* Returns the effective ethertype of 'rule', the kernel's basic.n_proto
+ * on which the keys after the Ethernet header depend: the type after the
+ * VLAN tags of a VLAN match, else the ethertype; 0 if not matched. */
+uint16_t
+codec_key_eth_type(const struct flower_rule *rule)
+{
+    const struct flower_key *key = &rule->key;
+    const struct flower_key *mask = &rule->mask;
+    bool tagged = mask->eth_type && codec_is_vlan_tpid(key->eth_type);
+
+    if (tagged && mask->vlan_eth_type
+        && codec_is_vlan_tpid(key->vlan_eth_type)) {
+        return mask->cvlan_eth_type ? key->cvlan_eth_type : 0;
+    } else if (tagged) {
+        return mask->vlan_eth_type ? key->vlan_eth_type : 0;
+    }
+    return mask->eth_type ? key->eth_type : 0;
+}
+
+/* Returns true if 'cond' holds for the key and mask of 'rule'. */
 static bool
 key_cond_holds(const struct flower_rule *rule, enum key_cond cond)
 {
@@ -286,14 +307,9 @@ key_cond_holds(const struct flower_rule *rule, enum key_cond cond)
     bool tagged = mask->eth_type && codec_is_vlan_tpid(key->eth_type);
     bool qinq = (tagged && mask->vlan_eth_type
                  && codec_is_vlan_tpid(key->vlan_eth_type));
-    uint16_t eth = mask->eth_type ? key->eth_type : 0;
+    uint16_t eth = codec_key_eth_type(rule);
     int proto = mask->ip_proto ? key->ip_proto : -1;
 
-    if (qinq) {
-        eth = mask->cvlan_eth_type ? key->cvlan_eth_type : 0;
-    } else if (tagged) {
-        eth = mask->vlan_eth_type ? key->vlan_eth_type : 0;
-    }
     switch (cond) {
     case KC_ANY: return true;
     case KC_VLAN: return tagged;
@@ -344,6 +360,9 @@ codec_decode_keys(const struct nlattr *const *tb, uint16_t protocol,
     error = decode_vlan(tb, protocol, rule);
     if (!error) {
         error = decode_ip_flags(tb, rule);
+    }
+    if (!error) {
+        error = codec_decode_mpls_keys(tb, rule);
     }
 
     /* The kernel reports no key it ignores, and of several attributes for a
@@ -459,6 +478,9 @@ codec_key_policy(uint16_t type, struct attr_policy *pol)
             *pol = special_key_policy[i];
             return true;
         }
+    }
+    if (codec_mpls_key_policy(type, pol)) {
+        return true;
     }
     for (i = 0; type && i < ARRAY_SIZE(key_fields); i++) {
         if (key_fields[i].attr == type || key_fields[i].mask_attr == type) {

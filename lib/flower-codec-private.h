@@ -2,9 +2,10 @@
  * Internals shared by the files of the TC flower codec (flower-codec.h):
  * flower-codec.c (messages, the filter header, the decode driver and the
  * attribute walks), flower-codec-keys.c (the match keys),
- * flower-codec-actions.c (the actions) and flower-codec-pedit.c (the
- * header rewrites and checksum updates among them).  Not for use outside
- * the codec.
+ * flower-codec-actions.c (the actions), flower-codec-pedit.c (the header
+ * rewrites and checksum updates among them), flower-codec-ct.c (conntrack)
+ * and flower-codec-mpls.c (MPLS keys and actions).  Not for use outside the
+ * codec.
  */
 #ifndef FLOWER_CODEC_PRIVATE_H
 #define FLOWER_CODEC_PRIVATE_H 1
@@ -56,6 +57,13 @@ bool codec_put_keys(struct nlmsghdr *, const struct flower_rule *);
 int codec_decode_keys(const struct nlattr *const *tb, uint16_t protocol,
                       struct flower_rule *);
 bool codec_key_policy(uint16_t type, struct attr_policy *);
+uint16_t codec_key_eth_type(const struct flower_rule *);
+
+/* MPLS match keys (flower-codec-mpls.c). */
+bool codec_put_mpls_keys(struct nlmsghdr *, const struct flower_rule *);
+int codec_decode_mpls_keys(const struct nlattr *const *tb,
+                           struct flower_rule *);
+bool codec_mpls_key_policy(uint16_t type, struct attr_policy *);
 
 /* Actions (flower-codec-actions.c). */
 bool codec_put_actions(struct nlmsghdr *, const struct flower_rule *);
@@ -63,7 +71,9 @@ int codec_decode_actions(const struct nlattr *list, struct flower_rule *);
 
 /* TC action kinds the codec speaks: indexes in flower-codec-actions.c's
  * 'act_kinds'. */
-enum act_kind_id { AK_GACT, AK_MIRRED, AK_VLAN, AK_CT, AK_PEDIT, AK_CSUM };
+enum act_kind_id {
+    AK_GACT, AK_MIRRED, AK_VLAN, AK_CT, AK_PEDIT, AK_CSUM, AK_MPLS,
+};
 
 /* The exact TC action that expresses a modelled action (a row of
  * flower-codec-actions.c's 'act_maps').  Every parameter struct begins
@@ -73,7 +83,8 @@ struct act_map {
     enum act_kind_id kind;          /* TC action kind. */
     int variant;                    /* tc_mirred 'eaction', tc_vlan
                                      * 'v_action', TCA_CT_ACT_CLEAR or 0 for
-                                     * ct, 0 for the others. */
+                                     * ct, tc_mpls 'm_action', 0 for the
+                                     * others. */
     int control;                    /* tc_gen 'action': a TC_ACT_* verdict;
                                      * TC_ACT_GOTO_CHAIN takes the chain in
                                      * its low bits. */
@@ -96,6 +107,14 @@ const struct act_map *codec_find_act_map(enum act_kind_id, int variant,
 /* act_pedit and act_csum (flower-codec-pedit.c). */
 act_put_func codec_put_pedit, codec_put_csum;
 act_decode_func codec_decode_pedit, codec_decode_csum;
+
+/* act_ct (flower-codec-ct.c). */
+act_put_func codec_put_ct;
+act_decode_func codec_decode_ct;
+
+/* act_mpls (flower-codec-mpls.c). */
+act_put_func codec_put_mpls;
+act_decode_func codec_decode_mpls;
 
 /* Attribute walks (flower-codec.c).  Each callback validates an attribute
  * with libmnl before anything reads it, and a walk fails unless the

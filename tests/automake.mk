@@ -8,6 +8,8 @@ tests_test_flower_codec_SOURCES = \
 	tests/test-flower-codec-helpers.c \
 	tests/test-flower-codec-keys.c \
 	tests/test-flower-codec-malformed.c \
+	tests/test-flower-codec-mpls.c \
+	tests/test-flower-codec-nat.c \
 	tests/test-flower-codec-pedit.c \
 	tests/test-flower-codec-replies.c
 tests_test_flower_codec_CPPFLAGS = -I$(top_srcdir)/lib

@@ -222,6 +222,10 @@ compare_keys(const struct flower_key *a, const struct flower_key *b,
     CMP(a, b, ct_zone, what);
     CMP(a, b, ct_mark, what);
     CMP(a, b, ct_label, what);
+    CMP(a, b, mpls_label, what);
+    CMP(a, b, mpls_tc, what);
+    CMP(a, b, mpls_bos, what);
+    CMP(a, b, mpls_ttl, what);
     return NULL;
 }
 
@@ -262,6 +266,17 @@ compare_actions(const struct flower_action *a, const struct flower_action *b,
         CMP(a, b, ct.mark_mask, what);
         CMP(a, b, ct.label, what);
         CMP(a, b, ct.label_mask, what);
+        CMP(a, b, ct.nat, what);
+        CMP(a, b, ct.nat_src, what);
+        CMP(a, b, ct.nat_dst, what);
+        CMP(a, b, ct.nat_ipv4, what);
+        CMP(a, b, ct.nat_ipv6, what);
+        CMP(a, b, ct.nat_ipv4_min, what);
+        CMP(a, b, ct.nat_ipv4_max, what);
+        CMP(a, b, ct.nat_ipv6_min, what);
+        CMP(a, b, ct.nat_ipv6_max, what);
+        CMP(a, b, ct.nat_port_min, what);
+        CMP(a, b, ct.nat_port_max, what);
         break;
     case FLOWER_ACT_PEDIT:
         CMP(a, b, pedit.first, what);
@@ -269,6 +284,19 @@ compare_actions(const struct flower_action *a, const struct flower_action *b,
         break;
     case FLOWER_ACT_CSUM:
         CMP(a, b, csum_flags, what);
+        break;
+    case FLOWER_ACT_MPLS_PUSH:
+    case FLOWER_ACT_MPLS_POP:
+    case FLOWER_ACT_MPLS_SET:
+        CMP(a, b, mpls.proto, what);
+        CMP(a, b, mpls.label, what);
+        CMP(a, b, mpls.tc, what);
+        CMP(a, b, mpls.ttl, what);
+        CMP(a, b, mpls.bos, what);
+        CMP(a, b, mpls.set_label, what);
+        CMP(a, b, mpls.set_tc, what);
+        CMP(a, b, mpls.set_ttl, what);
+        CMP(a, b, mpls.set_bos, what);
         break;
     }
     return NULL;

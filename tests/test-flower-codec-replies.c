@@ -18,6 +18,7 @@
 #include <linux/tc_act/tc_ct.h>
 #include <linux/tc_act/tc_gact.h>
 #include <linux/tc_act/tc_mirred.h>
+#include <linux/tc_act/tc_mpls.h>
 #include <linux/tc_act/tc_pedit.h>
 #include <linux/tc_act/tc_vlan.h>
 #include <string.h>
@@ -221,7 +222,8 @@ reply_vlan(struct nlmsghdr *nlh, struct reply_nests *n, uint16_t index,
 
 /* Puts a ct action 'index' with TCA_CT_ACTION 'flags' as tcf_ct_dump()
  * does: for other than a clear, the mark and label of 'ct' if their masks
- * are not zero, and the zone always. */
+ * are not zero, the zone always, and for NAT to a source or destination
+ * (as 'flags' say) both ends of each range 'ct' uses. */
 void
 reply_ct(struct nlmsghdr *nlh, struct reply_nests *n, uint16_t index,
          uint16_t flags, const struct flower_ct *ct, uint64_t lastuse)
@@ -241,6 +243,20 @@ reply_ct(struct nlmsghdr *nlh, struct reply_nests *n, uint16_t index,
             mnl_attr_put(nlh, TCA_CT_LABELS_MASK, 16, ct->label_mask);
         }
         mnl_attr_put_u16(nlh, TCA_CT_ZONE, ct->zone);
+    }
+    if (flags & TCA_CT_ACT_NAT
+        && flags & (TCA_CT_ACT_NAT_SRC | TCA_CT_ACT_NAT_DST)) {
+        if (ct->nat_ipv4) {
+            mnl_attr_put_u32(nlh, TCA_CT_NAT_IPV4_MIN, ct->nat_ipv4_min);
+            mnl_attr_put_u32(nlh, TCA_CT_NAT_IPV4_MAX, ct->nat_ipv4_max);
+        } else if (ct->nat_ipv6) {
+            mnl_attr_put(nlh, TCA_CT_NAT_IPV6_MIN, 16, &ct->nat_ipv6_min);
+            mnl_attr_put(nlh, TCA_CT_NAT_IPV6_MAX, 16, &ct->nat_ipv6_max);
+        }
+        if (ct->nat_port_max) {
+            mnl_attr_put_u16(nlh, TCA_CT_NAT_PORT_MIN, ct->nat_port_min);
+            mnl_attr_put_u16(nlh, TCA_CT_NAT_PORT_MAX, ct->nat_port_max);
+        }
     }
     mnl_attr_put(nlh, TCA_CT_PARMS, sizeof p, &p);
     mnl_attr_put(nlh, TCA_CT_PAD, 0, NULL);
@@ -349,6 +365,38 @@ reply_csum(struct nlmsghdr *nlh, struct reply_nests *n, uint16_t index,
     mnl_attr_put(nlh, TCA_CSUM_PARMS, sizeof p, &p);
     mnl_attr_put(nlh, TCA_CSUM_PAD, 0, NULL);
     reply_act_end(nlh, n, TCA_CSUM_TM, lastuse);
+}
+
+/* Puts an mpls action 'index' doing 'm_action' with the fields of 'm' as
+ * tcf_mpls_dump() does: those whose 'set_*' flag is true (all of them for
+ * a push), and the ethertype always (for a modify, the default 0x8847). */
+void
+reply_mpls(struct nlmsghdr *nlh, struct reply_nests *n, uint16_t index,
+           int m_action, const struct flower_mpls *m, uint64_t lastuse)
+{
+    struct tc_mpls p = { .action = TC_ACT_PIPE, .index = index,
+                         .m_action = m_action };
+    bool push = m_action == TCA_MPLS_ACT_PUSH;
+
+    reply_act_start(nlh, n, index, "mpls");
+    mnl_attr_put(nlh, TCA_MPLS_PARMS, sizeof p, &p);
+    if (push || m->set_label) {
+        mnl_attr_put_u32(nlh, TCA_MPLS_LABEL, m->label);
+    }
+    if (push || m->set_tc) {
+        mnl_attr_put_u8(nlh, TCA_MPLS_TC, m->tc);
+    }
+    if (push || m->set_ttl) {
+        mnl_attr_put_u8(nlh, TCA_MPLS_TTL, m->ttl);
+    }
+    if (push || m->set_bos) {
+        mnl_attr_put_u8(nlh, TCA_MPLS_BOS, m->bos);
+    }
+    mnl_attr_put_u16(nlh, TCA_MPLS_PROTO,
+                     (m_action == TCA_MPLS_ACT_MODIFY
+                      ? htons(ETH_P_MPLS_UC) : m->proto));
+    mnl_attr_put(nlh, TCA_MPLS_PAD, 0, NULL);
+    reply_act_end(nlh, n, TCA_MPLS_TM, lastuse);
 }
 
 /* Decodes into 'r' a dump entry whose first action is the pedit 'p', then

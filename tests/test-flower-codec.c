@@ -66,6 +66,13 @@ static const struct test tests[] = {
     T(bad_cvlan_len), T(bad_qinq_combination),
     T(bad_act_attr_size), T(bad_act_combination),
     T(bad_pedit_reply), T(bad_csum_reply),
+    T(rt_mpls_fields), T(rt_mpls_lse), T(rt_mpls_vlan),
+    T(encode_rejects_mpls), T(decode_mpls_dump), T(bad_mpls_keys),
+    T(act_mpls_push_uc), T(act_mpls_push_mc), T(act_mpls_pop),
+    T(act_mpls_set), T(encode_rejects_mpls_acts), T(decode_kernel_mpls),
+    T(bad_mpls_reply),
+    T(act_ct_nat), T(act_ct_snat_v4), T(act_ct_dnat_v6),
+    T(encode_rejects_nat), T(decode_kernel_nat), T(bad_nat_reply),
 };
 
 /* Runs the test named by argv[1], or all of them; "--list" lists them.

@@ -208,6 +208,8 @@ void reply_pedit(struct nlmsghdr *nlh, struct reply_nests *n, uint16_t index,
                  const struct pedit_reply *p, uint64_t lastuse);
 void reply_csum(struct nlmsghdr *nlh, struct reply_nests *n, uint16_t index,
                 uint32_t flags, uint64_t lastuse);
+void reply_mpls(struct nlmsghdr *nlh, struct reply_nests *n, uint16_t index,
+                int m_action, const struct flower_mpls *m, uint64_t lastuse);
 const char *check_pedit_reply(int id, const struct pedit_reply *p,
                               struct flower_rule *r, int error);
 const char *check_act_reply(int line, const char *kind, const struct opt *opts,
@@ -281,5 +283,18 @@ test_func test_bad_truncated_header, test_bad_truncated_attr, test_bad_u16_len,
           test_bad_qinq_combination, test_decode_qinq_third_tag,
           test_bad_act_attr_size, test_bad_act_combination,
           test_bad_pedit_reply, test_bad_csum_reply;
+
+/* test-flower-codec-mpls.c. */
+test_func test_rt_mpls_fields, test_rt_mpls_lse, test_rt_mpls_vlan,
+          test_encode_rejects_mpls, test_decode_mpls_dump,
+          test_bad_mpls_keys, test_act_mpls_push_uc, test_act_mpls_push_mc,
+          test_act_mpls_pop, test_act_mpls_set,
+          test_encode_rejects_mpls_acts, test_decode_kernel_mpls,
+          test_bad_mpls_reply;
+
+/* test-flower-codec-nat.c. */
+test_func test_act_ct_nat, test_act_ct_snat_v4, test_act_ct_dnat_v6,
+          test_encode_rejects_nat, test_decode_kernel_nat,
+          test_bad_nat_reply;
 
 #endif /* test-flower-codec.h */
