@@ -30,6 +30,13 @@
  * label, copied byte for byte like the network-order fields: the model
  * keeps them in host order too.  The kernel itself refuses (EINVAL)
  * ct_state combinations that cannot match (fl_validate_ct_state()).
+ *
+ * Tunnel keys (enc_*) hold whatever the packet's tunnel metadata has,
+ * whatever its ethertype.  cls_flower keeps the outer IPv4 and IPv6
+ * addresses in one union: given both, fl_set_key() writes the IPv6 ones
+ * over the IPv4 ones and matches a mix of the two, and fl_dump_key()
+ * reports only the family of the last written.  So neither encoding nor
+ * decoding accepts both.
  */
 
 #include <errno.h>
@@ -52,6 +59,7 @@ enum key_cond {
     KC_CVLAN,                   /* So is the one after the outer tag. */
     KC_IP,                      /* Effective ethertype is IPv4 or IPv6. */
     KC_NO_IPV4,                 /* No IPv4 address matched (IPv4 wins). */
+    KC_NO_ENC_IPV4,             /* No outer IPv4 address matched. */
     KC_TCP,                     /* ip_proto is TCP. */
     KC_UDP,                     /* ip_proto is UDP. */
     KC_SCTP,                    /* ip_proto is SCTP. */
@@ -128,6 +136,23 @@ static const struct key_field key_fields[] = {
     KF(TCA_FLOWER_KEY_CT_MARK, TCA_FLOWER_KEY_CT_MARK_MASK, ct_mark, KC_ANY),
     KF(TCA_FLOWER_KEY_CT_LABELS, TCA_FLOWER_KEY_CT_LABELS_MASK, ct_label,
        KC_ANY),
+    KF(TCA_FLOWER_KEY_ENC_KEY_ID, 0, enc_key_id, KC_ANY),
+    KF(TCA_FLOWER_KEY_ENC_IPV4_SRC, TCA_FLOWER_KEY_ENC_IPV4_SRC_MASK,
+       enc_ipv4_src, KC_ANY),
+    KF(TCA_FLOWER_KEY_ENC_IPV4_DST, TCA_FLOWER_KEY_ENC_IPV4_DST_MASK,
+       enc_ipv4_dst, KC_ANY),
+    KF(TCA_FLOWER_KEY_ENC_IPV6_SRC, TCA_FLOWER_KEY_ENC_IPV6_SRC_MASK,
+       enc_ipv6_src, KC_NO_ENC_IPV4),
+    KF(TCA_FLOWER_KEY_ENC_IPV6_DST, TCA_FLOWER_KEY_ENC_IPV6_DST_MASK,
+       enc_ipv6_dst, KC_NO_ENC_IPV4),
+    KF(TCA_FLOWER_KEY_ENC_IP_TOS, TCA_FLOWER_KEY_ENC_IP_TOS_MASK, enc_tos,
+       KC_ANY),
+    KF(TCA_FLOWER_KEY_ENC_IP_TTL, TCA_FLOWER_KEY_ENC_IP_TTL_MASK, enc_ttl,
+       KC_ANY),
+    KF(TCA_FLOWER_KEY_ENC_UDP_SRC_PORT, TCA_FLOWER_KEY_ENC_UDP_SRC_PORT_MASK,
+       enc_tp_src, KC_ANY),
+    KF(TCA_FLOWER_KEY_ENC_UDP_DST_PORT, TCA_FLOWER_KEY_ENC_UDP_DST_PORT_MASK,
+       enc_tp_dst, KC_ANY),
 };
 
 /* The id and priority of a VLAN tag: host order, 12 and 3 bits, and
@@ -300,6 +325,7 @@ key_cond_holds(const struct flower_rule *rule, enum key_cond cond)
     case KC_CVLAN: return qinq;
     case KC_IP: return eth == htons(ETH_P_IP) || eth == htons(ETH_P_IPV6);
     case KC_NO_IPV4: return !mask->ipv4_src && !mask->ipv4_dst;
+    case KC_NO_ENC_IPV4: return !mask->enc_ipv4_src && !mask->enc_ipv4_dst;
     case KC_TCP: return proto == IPPROTO_TCP;
     case KC_UDP: return proto == IPPROTO_UDP;
     case KC_SCTP: return proto == IPPROTO_SCTP;

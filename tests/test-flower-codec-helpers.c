@@ -163,6 +163,31 @@ set_csum(struct flower_rule *r, int i, uint32_t flags)
     r->actions[i].csum_flags = flags;
 }
 
+/* Initializes 'r' to a rule on IPv4 TCP packets to port 80 that a VXLAN
+ * device received with VNI 100 from 10.0.0.1 to 10.0.0.2, TOS 0, TTL 64,
+ * UDP source port in 49152...65535 and destination port 4789. */
+void
+tunnel_match_rule(struct flower_rule *r)
+{
+    l4_rule(r, false, IPPROTO_TCP);
+    r->key.tp_dst = htons(80);
+    r->mask.tp_dst = 0xffff;
+    r->key.enc_key_id = htonl(100);
+    r->mask.enc_key_id = 0xffffffff;
+    r->key.enc_ipv4_src = htonl(0x0a000001);
+    r->mask.enc_ipv4_src = 0xffffffff;
+    r->key.enc_ipv4_dst = htonl(0x0a000002);
+    r->mask.enc_ipv4_dst = 0xffffffff;
+    r->key.enc_tos = 0;
+    r->mask.enc_tos = 0xff;
+    r->key.enc_ttl = 64;
+    r->mask.enc_ttl = 0xff;
+    r->key.enc_tp_src = htons(0xc000);
+    r->mask.enc_tp_src = htons(0xc000);
+    r->key.enc_tp_dst = htons(4789);
+    r->mask.enc_tp_dst = 0xffff;
+}
+
 /* Encodes 'r' as an add request into 'buf'. */
 struct nlmsghdr *
 encode(const struct flower_rule *r)
@@ -222,6 +247,17 @@ compare_keys(const struct flower_key *a, const struct flower_key *b,
     CMP(a, b, ct_zone, what);
     CMP(a, b, ct_mark, what);
     CMP(a, b, ct_label, what);
+    CMP(a, b, enc_key_id, what);
+    CMP(a, b, enc_ipv4_src, what);
+    CMP(a, b, enc_ipv4_dst, what);
+    CMP(a, b, enc_ipv6_src, what);
+    CMP(a, b, enc_ipv6_dst, what);
+    CMP(a, b, enc_tos, what);
+    CMP(a, b, enc_ttl, what);
+    CMP(a, b, enc_tp_src, what);
+    CMP(a, b, enc_tp_dst, what);
+    CMP(a, b, enc_geneve, what);
+    CMP(a, b, enc_vxlan_gbp, what);
     return NULL;
 }
 

@@ -78,6 +78,7 @@ void set_pedit_key(struct flower_rule *r, int i, uint8_t htype,
                    uint32_t offset, uint32_t value, uint32_t mask);
 void set_pedit(struct flower_rule *r, int i, int first, int n);
 void set_csum(struct flower_rule *r, int i, uint32_t flags);
+void tunnel_match_rule(struct flower_rule *r);
 struct nlmsghdr *encode(const struct flower_rule *r);
 int decode_copy(const struct nlmsghdr *nlh, struct flower_rule *rule);
 const char *compare_rules(const struct flower_rule *a,
@@ -261,6 +262,12 @@ test_func test_act_drop, test_act_redirect, test_act_mirror_mirror_redirect,
 /* test-flower-codec-pedit.c. */
 test_func test_act_pedit_rewrite, test_act_pedit_key_bytes, test_act_pedit_two,
           test_act_pedit_refuse;
+
+/* test-flower-codec-tunnel.c. */
+test_func test_rt_enc_key_id, test_rt_enc_ipv4_src, test_rt_enc_ipv4_dst,
+          test_rt_enc_ipv6_src, test_rt_enc_ipv6_dst, test_rt_enc_tos,
+          test_rt_enc_ttl, test_rt_enc_udp_src, test_rt_enc_udp_dst,
+          test_rt_enc_all, test_encode_rejects_enc;
 
 /* test-flower-codec-decode.c. */
 test_func test_decode_kernel_reply, test_decode_vlan_dump,
