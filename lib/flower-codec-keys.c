@@ -36,7 +36,8 @@
  * addresses in one union: given both, fl_set_key() writes the IPv6 ones
  * over the IPv4 ones and matches a mix of the two, and fl_dump_key()
  * reports only the family of the last written.  So neither encoding nor
- * decoding accepts both.
+ * decoding accepts both.  The tunnel options (Geneve TLVs, VXLAN GBP) are
+ * flower-codec-tunnel.c's.
  */
 
 #include <errno.h>
@@ -87,9 +88,9 @@ struct key_field {
  * codec_key_policy() for the exact size of each attribute.  A field with
  * several attributes (ports, ICMP) has a row for each, and the row whose
  * condition holds is used.  VLAN ids/priorities (host order, sub-byte
- * masks: 'vlan_tags') and the fragment flags (big-endian bitmap) are not
- * byte copies: see put_vlan(), put_ip_flags(), decode_vlan() and
- * decode_ip_flags(). */
+ * masks: 'vlan_tags'), the fragment flags (big-endian bitmap) and the
+ * tunnel options are not byte copies: see put_vlan(), put_ip_flags(),
+ * decode_vlan(), decode_ip_flags() and flower-codec-tunnel.c. */
 static const struct key_field key_fields[] = {
     KF(TCA_FLOWER_KEY_ETH_DST, TCA_FLOWER_KEY_ETH_DST_MASK, eth_dst, KC_ANY),
     KF(TCA_FLOWER_KEY_ETH_SRC, TCA_FLOWER_KEY_ETH_SRC_MASK, eth_src, KC_ANY),
@@ -186,6 +187,8 @@ static const struct attr_policy special_key_policy[] = {
     { TCA_FLOWER_KEY_CVLAN_PRIO, MNL_TYPE_U8, 0, false },
     { TCA_FLOWER_KEY_FLAGS, MNL_TYPE_U32, 0, false },
     { TCA_FLOWER_KEY_FLAGS_MASK, MNL_TYPE_U32, 0, false },
+    { TCA_FLOWER_KEY_ENC_OPTS, MNL_TYPE_NESTED, 0, false },
+    { TCA_FLOWER_KEY_ENC_OPTS_MASK, MNL_TYPE_NESTED, 0, false },
 };
 
 static bool put_vlan(struct nlmsghdr *, const struct flower_rule *);
@@ -227,7 +230,8 @@ codec_put_keys(struct nlmsghdr *nlh, const struct flower_rule *rule)
             mnl_attr_put(nlh, f->mask_attr, f->size, mask);
         }
     }
-    return put_vlan(nlh, rule) && put_ip_flags(nlh, rule);
+    return (put_vlan(nlh, rule) && put_ip_flags(nlh, rule)
+            && codec_put_enc_opts(nlh, rule));
 }
 
 /* Puts the id and priority attributes of each VLAN tag that 'rule'
@@ -370,6 +374,9 @@ codec_decode_keys(const struct nlattr *const *tb, uint16_t protocol,
     error = decode_vlan(tb, protocol, rule);
     if (!error) {
         error = decode_ip_flags(tb, rule);
+    }
+    if (!error) {
+        error = codec_decode_enc_opts(tb, rule);
     }
 
     /* The kernel reports no key it ignores, and of several attributes for a

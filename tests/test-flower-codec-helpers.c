@@ -188,6 +188,25 @@ tunnel_match_rule(struct flower_rule *r)
     r->mask.enc_tp_dst = 0xffff;
 }
 
+/* Appends to 'opts' a Geneve TLV of 'class' (host order), 'type' and
+ * 'words' 4-byte words of data whose byte i is 'fill' + i * 'step'. */
+void
+add_tlv(struct flower_geneve_opts *opts, uint16_t class, uint8_t type,
+        int words, uint8_t fill, uint8_t step)
+{
+    uint8_t *tlv = &opts->data[opts->len];
+    int i;
+
+    tlv[0] = class >> 8;
+    tlv[1] = class;
+    tlv[2] = type;
+    tlv[3] = words;
+    for (i = 0; i < words * 4; i++) {
+        tlv[4 + i] = fill + i * step;
+    }
+    opts->len += 4 + words * 4;
+}
+
 /* Encodes 'r' as an add request into 'buf'. */
 struct nlmsghdr *
 encode(const struct flower_rule *r)

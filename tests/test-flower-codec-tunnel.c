@@ -1,14 +1,61 @@
 /*
  * Unit tests for lib/flower-codec*.c on tunnels, as requests: each tunnel
  * key (enc_*) encoded alone, checked attribute by attribute and
- * round-tripped, and the keys the encoder must refuse.
+ * round-tripped, Geneve options and the VXLAN GBP, and the keys and
+ * options the encoder must refuse.
  */
 
 #include "test-flower-codec.h"
 
 #include <arpa/inet.h>
+#include <libmnl/libmnl.h>
+#include <linux/netlink.h>
 #include <linux/pkt_cls.h>
 #include <string.h>
+
+/* Checks that 'outer' holds one Geneve nest of type 'geneve' per TLV of
+ * 'opts', all with NLA_F_NESTED, each with the TLV's class, type and data
+ * and nothing else. */
+static const char *
+expect_geneve_nests(const struct nlattr *outer, uint16_t geneve,
+                    const struct flower_geneve_opts *opts)
+{
+    const struct nlattr *nest;
+    size_t off = 0;
+
+    CHECK(outer != NULL);
+    CHECK(outer->nla_type & NLA_F_NESTED);
+    mnl_attr_for_each_nested(nest, outer) {
+        const uint8_t *tlv = &opts->data[off];
+        size_t data_len;
+        uint8_t type;
+
+        if (off >= opts->len) {
+            FAIL("more Geneve nests than the %u bytes of options hold",
+                 opts->len);
+        }
+        data_len = (tlv[3] & 0x1f) * 4;
+        type = tlv[2];
+        CHECK(mnl_attr_get_type(nest) == geneve);
+        CHECK(nest->nla_type & NLA_F_NESTED);
+        CHECK(mnl_attr_get_payload_len(nest) == 8 + 8 + 4 + data_len);
+        TRY(expect_payload(find_nested(nest,
+                                       TCA_FLOWER_KEY_ENC_OPT_GENEVE_CLASS),
+                           "CLASS", tlv, 2));
+        TRY(expect_payload(find_nested(nest,
+                                       TCA_FLOWER_KEY_ENC_OPT_GENEVE_TYPE),
+                           "TYPE", &type, 1));
+        TRY(expect_payload(find_nested(nest,
+                                       TCA_FLOWER_KEY_ENC_OPT_GENEVE_DATA),
+                           "DATA", tlv + 4, data_len));
+        off += 4 + data_len;
+    }
+    if (off != opts->len) {
+        FAIL("Geneve nests carry %zu bytes of options, expected %u", off,
+             opts->len);
+    }
+    return NULL;
+}
 
 /* Tests: tunnel keys, one at a time. */
 
@@ -143,6 +190,99 @@ test_rt_enc_all(void)
     return roundtrip(&r);
 }
 
+/* Tests: tunnel options. */
+
+/* Encodes 'r' and checks that its option key and mask are one Geneve nest
+ * per TLV of its 'enc_geneve' key and mask, then round-trips it. */
+static const char *
+check_geneve_key(const struct flower_rule *r)
+{
+    struct nlmsghdr *nlh = encode(r);
+
+    CHECK(nlh != NULL);
+    TRY(expect_geneve_nests(find_opt(nlh, TCA_FLOWER_KEY_ENC_OPTS),
+                            TCA_FLOWER_KEY_ENC_OPTS_GENEVE,
+                            &r->key.enc_geneve));
+    TRY(expect_geneve_nests(find_opt(nlh, TCA_FLOWER_KEY_ENC_OPTS_MASK),
+                            TCA_FLOWER_KEY_ENC_OPTS_GENEVE,
+                            &r->mask.enc_geneve));
+    return roundtrip(r);
+}
+
+/* One Geneve TLV, exact. */
+const char *
+test_rt_enc_geneve_one(void)
+{
+    struct flower_rule r;
+
+    base_rule(&r);
+    add_tlv(&r.key.enc_geneve, 0x0102, 0x80, 1, 0x10, 1);
+    add_tlv(&r.mask.enc_geneve, 0xffff, 0xff, 1, 0xff, 0);
+    return check_geneve_key(&r);
+}
+
+/* Two TLVs of different lengths, the second as long as a TLV can be: a
+ * request carries one Geneve nest each. */
+const char *
+test_rt_enc_geneve_two(void)
+{
+    struct flower_rule r;
+
+    base_rule(&r);
+    add_tlv(&r.key.enc_geneve, 0x0102, 0x01, 2, 0x20, 1);
+    add_tlv(&r.key.enc_geneve, 0xffff, 0x7f, 31, 0x40, 3);
+    add_tlv(&r.mask.enc_geneve, 0xffff, 0xff, 2, 0xff, 0);
+    add_tlv(&r.mask.enc_geneve, 0xffff, 0xff, 31, 0xff, 0);
+    CHECK(r.key.enc_geneve.len == (4 + 8) + (4 + 124));
+    return check_geneve_key(&r);
+}
+
+/* Masked class, type and data: the mask TLVs keep the key's lengths. */
+const char *
+test_rt_enc_geneve_masked(void)
+{
+    struct flower_rule r;
+
+    base_rule(&r);
+    add_tlv(&r.key.enc_geneve, 0x0102, 0x80, 2, 0x30, 1);
+    add_tlv(&r.key.enc_geneve, 0x0103, 0x05, 1, 0x50, 1);
+    add_tlv(&r.mask.enc_geneve, 0x0000, 0x7f, 2, 0x0f, 1);
+    add_tlv(&r.mask.enc_geneve, 0xff00, 0x00, 1, 0x00, 0);
+    return check_geneve_key(&r);
+}
+
+/* A VXLAN GBP: group 0x123, "don't learn", under a mask of the group and
+ * that flag, in a VXLAN nest that has NLA_F_NESTED (the kernel wants it). */
+const char *
+test_rt_enc_vxlan_gbp(void)
+{
+    const struct nlattr *outer, *vxlan;
+    uint32_t gbp = 0x00400123, mask = 0x0040ffff;
+    struct flower_rule r;
+    struct nlmsghdr *nlh;
+
+    base_rule(&r);
+    r.key.enc_vxlan_gbp = gbp;
+    r.mask.enc_vxlan_gbp = mask;
+    nlh = encode(&r);
+    CHECK(nlh != NULL);
+    outer = find_opt(nlh, TCA_FLOWER_KEY_ENC_OPTS);
+    CHECK(outer != NULL);
+    vxlan = find_nested(outer, TCA_FLOWER_KEY_ENC_OPTS_VXLAN);
+    CHECK(vxlan != NULL);
+    CHECK(vxlan->nla_type & NLA_F_NESTED);
+    TRY(expect_payload(find_nested(vxlan, TCA_FLOWER_KEY_ENC_OPT_VXLAN_GBP),
+                       "GBP", &gbp, 4));
+    outer = find_opt(nlh, TCA_FLOWER_KEY_ENC_OPTS_MASK);
+    CHECK(outer != NULL);
+    vxlan = find_nested(outer, TCA_FLOWER_KEY_ENC_OPTS_VXLAN);
+    CHECK(vxlan != NULL);
+    TRY(expect_payload(find_nested(vxlan, TCA_FLOWER_KEY_ENC_OPT_VXLAN_GBP),
+                       "GBP mask", &mask, 4));
+    CHECK(find_nested(outer, TCA_FLOWER_KEY_ENC_OPTS_GENEVE) == NULL);
+    return roundtrip(&r);
+}
+
 /* Tunnel keys the kernel would not match as asked. */
 const char *
 test_encode_rejects_enc(void)
@@ -157,5 +297,85 @@ test_encode_rejects_enc(void)
     r.mask.enc_ipv4_dst = 0xffffffff;
     r.mask.enc_ipv6_src.s6_addr[15] = 0xff;
     CHECK(encode(&r) == NULL);
+
+    base_rule(&r);
+    add_tlv(&r.key.enc_geneve, 0x0102, 0x80, 1, 0x10, 1);
+    add_tlv(&r.mask.enc_geneve, 0xffff, 0xff, 1, 0xff, 0);
+    CHECK(encode(&r) != NULL);
+    r.mask.enc_vxlan_gbp = 0xffff;          /* Geneve and GBP. */
+    CHECK(encode(&r) == NULL);
+
+    base_rule(&r);
+    r.key.enc_vxlan_gbp = 0x01000001;       /* Bit not in a header. */
+    r.mask.enc_vxlan_gbp = 0x0000ffff;
+    CHECK(encode(&r) == NULL);
+    r.key.enc_vxlan_gbp = 1;
+    r.mask.enc_vxlan_gbp = 0x0001ffff;
+    CHECK(encode(&r) == NULL);
+    r.mask.enc_vxlan_gbp = 0x0048ffff;
+    CHECK(encode(&r) != NULL);
+    return NULL;
+}
+
+/* Geneve option lists the kernel would refuse, or store otherwise. */
+const char *
+test_encode_rejects_geneve(void)
+{
+    struct flower_rule good, r;
+    struct nlmsghdr *nlh;
+
+    base_rule(&good);
+    add_tlv(&good.key.enc_geneve, 0x0102, 0x80, 2, 0x10, 1);
+    add_tlv(&good.key.enc_geneve, 0x0103, 0x81, 1, 0x20, 1);
+    add_tlv(&good.mask.enc_geneve, 0xffff, 0xff, 2, 0xff, 0);
+    add_tlv(&good.mask.enc_geneve, 0xffff, 0xff, 1, 0xff, 0);
+    CHECK(encode(&good) != NULL);
+
+    r = good;
+    r.key.enc_geneve.len = r.mask.enc_geneve.len = 18;  /* Cut TLV. */
+    CHECK(encode(&r) == NULL);
+    r = good;
+    r.key.enc_geneve.len = r.mask.enc_geneve.len = 24;  /* Extra bytes. */
+    CHECK(encode(&r) == NULL);
+    r = good;
+    r.key.enc_geneve.data[3] = r.mask.enc_geneve.data[3] = 5;   /* Past
+                                                                 * the end. */
+    CHECK(encode(&r) == NULL);
+    r = good;
+    r.key.enc_geneve.data[15] = r.mask.enc_geneve.data[15] = 0; /* No
+                                                                 * data. */
+    r.key.enc_geneve.len = r.mask.enc_geneve.len = 16;
+    CHECK(encode(&r) == NULL);
+    r = good;
+    r.key.enc_geneve.data[3] |= 0x20;       /* Reserved bit. */
+    r.mask.enc_geneve.data[3] |= 0x20;
+    CHECK(encode(&r) == NULL);
+    r = good;
+    r.key.enc_geneve.len = r.mask.enc_geneve.len = 255;
+    CHECK(encode(&r) == NULL);
+    base_rule(&r);                          /* Reserved bit, lengths fit. */
+    add_tlv(&r.key.enc_geneve, 0x0102, 0x80, 0x21, 0x10, 1);
+    add_tlv(&r.mask.enc_geneve, 0xffff, 0xff, 0x21, 0xff, 0);
+    CHECK(r.key.enc_geneve.len == 4 + 0x21 * 4);
+    CHECK(encode(&r) == NULL);
+
+    r = good;
+    r.mask.enc_geneve.len = 12;             /* Mask shorter than key. */
+    CHECK(encode(&r) == NULL);
+    r = good;
+    r.mask.enc_geneve.data[15] = 2;         /* Another TLV length. */
+    CHECK(encode(&r) == NULL);
+    r = good;
+    memset(&r.key.enc_geneve, 0, sizeof r.key.enc_geneve);  /* Mask only. */
+    CHECK(encode(&r) == NULL);
+
+    /* No mask, no match, whatever the key holds. */
+    r = good;
+    memset(&r.mask.enc_geneve, 0, sizeof r.mask.enc_geneve);
+    r.key.enc_geneve.len = 3;
+    nlh = encode(&r);
+    CHECK(nlh != NULL);
+    EXPECT_NO_OPT(nlh, TCA_FLOWER_KEY_ENC_OPTS);
+    EXPECT_NO_OPT(nlh, TCA_FLOWER_KEY_ENC_OPTS_MASK);
     return NULL;
 }

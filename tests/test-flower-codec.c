@@ -42,7 +42,8 @@ static const struct test tests[] = {
     T(rt_enc_key_id), T(rt_enc_ipv4_src), T(rt_enc_ipv4_dst),
     T(rt_enc_ipv6_src), T(rt_enc_ipv6_dst), T(rt_enc_tos), T(rt_enc_ttl),
     T(rt_enc_udp_src), T(rt_enc_udp_dst), T(rt_enc_all),
-    T(encode_rejects_enc),
+    T(rt_enc_geneve_one), T(rt_enc_geneve_two), T(rt_enc_geneve_masked),
+    T(rt_enc_vxlan_gbp), T(encode_rejects_enc), T(encode_rejects_geneve),
     T(act_drop), T(act_redirect), T(act_mirror_mirror_redirect),
     T(act_max), T(act_ingress), T(cookie),
     T(act_vlan_push_8021q), T(act_vlan_push_8021ad), T(act_vlan_pop),
@@ -60,6 +61,8 @@ static const struct test tests[] = {
     T(decode_kernel_new_acts), T(stats_lastuse_kinds), T(decode_act_order),
     T(decode_vlan_unknown), T(decode_ct_unknown),
     T(decode_kernel_pedit), T(decode_pedit_unknown),
+    T(decode_kernel_enc_geneve), T(decode_kernel_enc_vxlan),
+    T(decode_enc_opts_unknown),
     T(kind_u32), T(no_options),
     T(unknown_act_kind), T(unknown_act_use), T(unknown_key),
     T(foreign_cookie),
@@ -70,6 +73,7 @@ static const struct test tests[] = {
     T(bad_cvlan_len), T(bad_qinq_combination),
     T(bad_act_attr_size), T(bad_act_combination),
     T(bad_pedit_reply), T(bad_csum_reply),
+    T(bad_enc_reply),
 };
 
 /* Runs the test named by argv[1], or all of them; "--list" lists them.

@@ -79,6 +79,8 @@ void set_pedit_key(struct flower_rule *r, int i, uint8_t htype,
 void set_pedit(struct flower_rule *r, int i, int first, int n);
 void set_csum(struct flower_rule *r, int i, uint32_t flags);
 void tunnel_match_rule(struct flower_rule *r);
+void add_tlv(struct flower_geneve_opts *opts, uint16_t class, uint8_t type,
+             int words, uint8_t fill, uint8_t step);
 struct nlmsghdr *encode(const struct flower_rule *r);
 int decode_copy(const struct nlmsghdr *nlh, struct flower_rule *rule);
 const char *compare_rules(const struct flower_rule *a,
@@ -267,7 +269,13 @@ test_func test_act_pedit_rewrite, test_act_pedit_key_bytes, test_act_pedit_two,
 test_func test_rt_enc_key_id, test_rt_enc_ipv4_src, test_rt_enc_ipv4_dst,
           test_rt_enc_ipv6_src, test_rt_enc_ipv6_dst, test_rt_enc_tos,
           test_rt_enc_ttl, test_rt_enc_udp_src, test_rt_enc_udp_dst,
-          test_rt_enc_all, test_encode_rejects_enc;
+          test_rt_enc_all, test_rt_enc_geneve_one, test_rt_enc_geneve_two,
+          test_rt_enc_geneve_masked, test_rt_enc_vxlan_gbp,
+          test_encode_rejects_enc, test_encode_rejects_geneve;
+
+/* test-flower-codec-tunnel-decode.c. */
+test_func test_decode_kernel_enc_geneve, test_decode_kernel_enc_vxlan,
+          test_decode_enc_opts_unknown, test_bad_enc_reply;
 
 /* test-flower-codec-decode.c. */
 test_func test_decode_kernel_reply, test_decode_vlan_dump,
