@@ -4,7 +4,7 @@
  * attribute walks), flower-codec-keys.c (the match keys),
  * flower-codec-actions.c (the actions), flower-codec-pedit.c (the header
  * rewrites and checksum updates among them) and flower-codec-tunnel.c
- * (tunnel options).  Not for use outside the codec.
+ * (tunnel options and act_tunnel_key).  Not for use outside the codec.
  */
 #ifndef FLOWER_CODEC_PRIVATE_H
 #define FLOWER_CODEC_PRIVATE_H 1
@@ -63,7 +63,9 @@ int codec_decode_actions(const struct nlattr *list, struct flower_rule *);
 
 /* TC action kinds the codec speaks: indexes in flower-codec-actions.c's
  * 'act_kinds'. */
-enum act_kind_id { AK_GACT, AK_MIRRED, AK_VLAN, AK_CT, AK_PEDIT, AK_CSUM };
+enum act_kind_id {
+    AK_GACT, AK_MIRRED, AK_VLAN, AK_CT, AK_PEDIT, AK_CSUM, AK_TUNNEL_KEY,
+};
 
 /* The exact TC action that expresses a modelled action (a row of
  * flower-codec-actions.c's 'act_maps').  Every parameter struct begins
@@ -73,7 +75,8 @@ struct act_map {
     enum act_kind_id kind;          /* TC action kind. */
     int variant;                    /* tc_mirred 'eaction', tc_vlan
                                      * 'v_action', TCA_CT_ACT_CLEAR or 0 for
-                                     * ct, 0 for the others. */
+                                     * ct, tc_tunnel_key 't_action', 0 for
+                                     * the others. */
     int control;                    /* tc_gen 'action': a TC_ACT_* verdict;
                                      * TC_ACT_GOTO_CHAIN takes the chain in
                                      * its low bits. */
@@ -97,10 +100,12 @@ const struct act_map *codec_find_act_map(enum act_kind_id, int variant,
 act_put_func codec_put_pedit, codec_put_csum;
 act_decode_func codec_decode_pedit, codec_decode_csum;
 
-/* Tunnel option keys (flower-codec-tunnel.c). */
+/* Tunnel option keys and act_tunnel_key (flower-codec-tunnel.c). */
 bool codec_put_enc_opts(struct nlmsghdr *, const struct flower_rule *);
 int codec_decode_enc_opts(const struct nlattr *const *tb,
                           struct flower_rule *);
+act_put_func codec_put_tunnel_key;
+act_decode_func codec_decode_tunnel_key;
 
 /* Attribute walks (flower-codec.c).  Each callback validates an attribute
  * with libmnl before anything reads it, and a walk fails unless the

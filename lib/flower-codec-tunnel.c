@@ -1,9 +1,10 @@
 /*
  * Tunnels in the TC flower codec (see flower-codec.h): the tunnel option
- * keys of cls_flower (TCA_FLOWER_KEY_ENC_OPTS and _ENC_OPTS_MASK), for
- * flower-codec-keys.c.  The other tunnel keys (key id, outer addresses,
- * TOS, TTL and UDP ports) are byte copies, rows of flower-codec-keys.c's
- * table.
+ * keys of cls_flower (TCA_FLOWER_KEY_ENC_OPTS and _ENC_OPTS_MASK) and the
+ * options of act_tunnel_key, for flower-codec-keys.c and the rows of
+ * flower-codec-actions.c's tables that name them.  The other tunnel keys
+ * (key id, outer addresses, TOS, TTL and UDP ports) are byte copies, rows
+ * of flower-codec-keys.c's table.
  *
  * Geneve options.  The model keeps them as they lie in the packet (struct
  * flower_geneve_opts); netlink carries each TLV as a class, a type and a
@@ -31,11 +32,25 @@
  * key and mask whenever it matches options (fl_dump_key_enc_opt()); for a
  * rule added without a mask, a GBP mask of all ones, which decoding
  * narrows to the bits a packet can have.
+ *
+ * act_tunnel_key.  A set puts the key id only if the model has one (a
+ * key-less tunnel otherwise), as a be32 whatever the uapi comment says
+ * (tunnel_key_init() reads it with nla_get_be32()); the destination port,
+ * TOS and TTL only if not 0, which tunnel_key_init() takes for "the
+ * device's port", TOS 0 and "the device's default TTL" and
+ * tunnel_key_dump() leaves out; TCA_TUNNEL_KEY_NO_CSUM always, as the
+ * kernel dumps it.  The model's 'dont_fragment' has no attribute in the
+ * uapi of Linux 6.1 (TCA_TUNNEL_KEY_NO_FRAG came later): the kernel would
+ * encapsulate with DF clear, so encoding refuses a set that asks for it,
+ * and decoding reports the later kernels' attribute as not ours
+ * (EOPNOTSUPP).  The model has one 'encap_geneve' per rule, so at most
+ * one set of a rule may carry Geneve options.
  */
 
 #include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/pkt_cls.h>
+#include <linux/tc_act/tc_tunnel_key.h>
 #include <string.h>
 
 #include "flower-codec-private.h"
@@ -65,9 +80,25 @@ static const struct opts_attrs flower_opts = {
     TCA_FLOWER_KEY_ENC_OPT_GENEVE_DATA, true,
 };
 
+/* The model sets Geneve options only: VXLAN and ERSPAN are not ours. */
+static const struct opts_attrs tunnel_key_opts = {
+    TCA_TUNNEL_KEY_ENC_OPTS_GENEVE, TCA_TUNNEL_KEY_ENC_OPT_GENEVE_MAX,
+    TCA_TUNNEL_KEY_ENC_OPT_GENEVE_CLASS, TCA_TUNNEL_KEY_ENC_OPT_GENEVE_TYPE,
+    TCA_TUNNEL_KEY_ENC_OPT_GENEVE_DATA, false,
+};
+
 /* Flower's VXLAN nest; others: EOPNOTSUPP. */
 static const struct attr_policy vxlan_policy[] = {
     { TCA_FLOWER_KEY_ENC_OPT_VXLAN_GBP, MNL_TYPE_U32, 0, false },
+};
+
+/* act_tunnel_key attributes that only a set has. */
+static const uint16_t set_attrs[] = {
+    TCA_TUNNEL_KEY_ENC_IPV4_SRC, TCA_TUNNEL_KEY_ENC_IPV4_DST,
+    TCA_TUNNEL_KEY_ENC_IPV6_SRC, TCA_TUNNEL_KEY_ENC_IPV6_DST,
+    TCA_TUNNEL_KEY_ENC_KEY_ID, TCA_TUNNEL_KEY_ENC_DST_PORT,
+    TCA_TUNNEL_KEY_NO_CSUM, TCA_TUNNEL_KEY_ENC_OPTS,
+    TCA_TUNNEL_KEY_ENC_TOS, TCA_TUNNEL_KEY_ENC_TTL,
 };
 
 /* Tunnel options decoded from a nest. */
@@ -99,8 +130,13 @@ static void put_geneve_opts(struct nlmsghdr *, uint16_t type,
                             const struct opts_attrs *,
                             const struct flower_geneve_opts *);
 static void put_vxlan_opts(struct nlmsghdr *, uint16_t type, uint32_t gbp);
+static bool tunnel_set_valid(const struct flower_rule *, int index);
+static bool geneve_set_before(const struct flower_rule *, int index);
+static bool ipv6_is_zero(const struct in6_addr *);
 static int decode_opts(const struct nlattr *, const struct opts_attrs *,
                        struct enc_opts *);
+static int decode_set_addrs(const struct nlattr *const *tb,
+                            struct flower_tunnel_set *);
 static int decode_geneve(const struct nlattr *, const struct opts_attrs *,
                          struct flower_geneve_opts *);
 static int decode_vxlan(const struct nlattr *, uint32_t *gbp);
@@ -134,6 +170,53 @@ codec_put_enc_opts(struct nlmsghdr *nlh, const struct flower_rule *rule)
         put_vxlan_opts(nlh, TCA_FLOWER_KEY_ENC_OPTS, key->enc_vxlan_gbp);
         put_vxlan_opts(nlh, TCA_FLOWER_KEY_ENC_OPTS_MASK,
                        mask->enc_vxlan_gbp);
+    }
+    return true;
+}
+
+/* act_put_func for tunnel_key: a release, or a set of the metadata of
+ * action 'index' (see the file comment for what is put when). */
+bool
+codec_put_tunnel_key(struct nlmsghdr *nlh, const struct act_map *map,
+                     const struct flower_rule *rule, int index)
+{
+    const struct flower_tunnel_set *t = &rule->actions[index].tunnel;
+    struct tc_tunnel_key p = { .action = map->control,
+                               .t_action = map->variant };
+
+    if (map->type == FLOWER_ACT_TUNNEL_SET
+        && !tunnel_set_valid(rule, index)) {
+        return false;
+    }
+    mnl_attr_put(nlh, TCA_TUNNEL_KEY_PARMS, sizeof p, &p);
+    if (map->type != FLOWER_ACT_TUNNEL_SET) {
+        return true;
+    }
+    if (t->has_id) {
+        mnl_attr_put_u32(nlh, TCA_TUNNEL_KEY_ENC_KEY_ID, t->id);
+    }
+    if (t->ipv4_dst) {
+        mnl_attr_put_u32(nlh, TCA_TUNNEL_KEY_ENC_IPV4_SRC, t->ipv4_src);
+        mnl_attr_put_u32(nlh, TCA_TUNNEL_KEY_ENC_IPV4_DST, t->ipv4_dst);
+    } else {
+        mnl_attr_put(nlh, TCA_TUNNEL_KEY_ENC_IPV6_SRC, sizeof t->ipv6_src,
+                     &t->ipv6_src);
+        mnl_attr_put(nlh, TCA_TUNNEL_KEY_ENC_IPV6_DST, sizeof t->ipv6_dst,
+                     &t->ipv6_dst);
+    }
+    if (t->tp_dst) {
+        mnl_attr_put_u16(nlh, TCA_TUNNEL_KEY_ENC_DST_PORT, t->tp_dst);
+    }
+    mnl_attr_put_u8(nlh, TCA_TUNNEL_KEY_NO_CSUM, t->no_csum);
+    if (t->tos) {
+        mnl_attr_put_u8(nlh, TCA_TUNNEL_KEY_ENC_TOS, t->tos);
+    }
+    if (t->ttl) {
+        mnl_attr_put_u8(nlh, TCA_TUNNEL_KEY_ENC_TTL, t->ttl);
+    }
+    if (t->geneve) {
+        put_geneve_opts(nlh, TCA_TUNNEL_KEY_ENC_OPTS, &tunnel_key_opts,
+                        &rule->encap_geneve);
     }
     return true;
 }
@@ -216,6 +299,50 @@ put_vxlan_opts(struct nlmsghdr *nlh, uint16_t type, uint32_t gbp)
     mnl_attr_nest_end(nlh, outer);
 }
 
+/* Returns true if the tunnel set 'index' of 'rule' can be put as the model
+ * means it: no DF, no id unless 'has_id', the addresses of one family (and
+ * an IPv6 destination, for IPv6), and Geneve options only if valid and
+ * only on the first set that has any. */
+static bool
+tunnel_set_valid(const struct flower_rule *rule, int index)
+{
+    const struct flower_tunnel_set *t = &rule->actions[index].tunnel;
+    bool addrs_valid = (t->ipv4_dst
+                        ? (ipv6_is_zero(&t->ipv6_src)
+                           && ipv6_is_zero(&t->ipv6_dst))
+                        : !t->ipv4_src && !ipv6_is_zero(&t->ipv6_dst));
+
+    if (t->dont_fragment || (!t->has_id && t->id) || !addrs_valid) {
+        return false;
+    }
+    return (!t->geneve
+            || (geneve_opts_valid(&rule->encap_geneve)
+                && !geneve_set_before(rule, index)));
+}
+
+/* Returns true if a tunnel set before action 'index' of 'rule' carries
+ * Geneve options. */
+static bool
+geneve_set_before(const struct flower_rule *rule, int index)
+{
+    int i;
+
+    for (i = 0; i < index; i++) {
+        if (rule->actions[i].type == FLOWER_ACT_TUNNEL_SET
+            && rule->actions[i].tunnel.geneve) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Returns true if 'addr' is ::. */
+static bool
+ipv6_is_zero(const struct in6_addr *addr)
+{
+    return codec_bytes_are(addr, sizeof *addr, 0);
+}
+
 /* Decoding. */
 
 /* Fills the tunnel option key and mask of 'rule' from the validated
@@ -256,6 +383,92 @@ codec_decode_enc_opts(const struct nlattr *const *tb,
         rule->mask.enc_vxlan_gbp = mask.gbp & VXLAN_GBP_MASK;
     }
     return 0;
+}
+
+/* act_decode_func for tunnel_key.  tunnel_key_dump() puts a set's
+ * addresses of one family, both of them, and NO_CSUM; a release has none
+ * of a set's attributes. */
+int
+codec_decode_tunnel_key(const struct nlattr *const *tb,
+                        struct flower_rule *rule, int index)
+{
+    struct flower_action *act = &rule->actions[index];
+    struct flower_tunnel_set *t = &act->tunnel;
+    const struct act_map *map;
+    struct tc_tunnel_key p;
+    struct enc_opts opts;
+    size_t i;
+    int error;
+
+    memcpy(&p, mnl_attr_get_payload(tb[TCA_TUNNEL_KEY_PARMS]), sizeof p);
+    map = codec_find_act_map(AK_TUNNEL_KEY, p.t_action, p.action);
+    if (!map) {
+        return EOPNOTSUPP;
+    }
+    act->type = map->type;
+    if (map->type != FLOWER_ACT_TUNNEL_SET) {
+        for (i = 0; i < ARRAY_SIZE(set_attrs); i++) {
+            if (tb[set_attrs[i]]) {
+                return EPROTO;
+            }
+        }
+        return 0;
+    }
+
+    error = decode_set_addrs(tb, t);
+    if (error) {
+        return error;
+    }
+    if (tb[TCA_TUNNEL_KEY_ENC_KEY_ID]) {
+        t->has_id = true;
+        t->id = mnl_attr_get_u32(tb[TCA_TUNNEL_KEY_ENC_KEY_ID]);
+    }
+    if (tb[TCA_TUNNEL_KEY_ENC_DST_PORT]) {
+        t->tp_dst = mnl_attr_get_u16(tb[TCA_TUNNEL_KEY_ENC_DST_PORT]);
+    }
+    t->no_csum = (tb[TCA_TUNNEL_KEY_NO_CSUM]
+                  && mnl_attr_get_u8(tb[TCA_TUNNEL_KEY_NO_CSUM]));
+    if (tb[TCA_TUNNEL_KEY_ENC_TOS]) {
+        t->tos = mnl_attr_get_u8(tb[TCA_TUNNEL_KEY_ENC_TOS]);
+    }
+    if (tb[TCA_TUNNEL_KEY_ENC_TTL]) {
+        t->ttl = mnl_attr_get_u8(tb[TCA_TUNNEL_KEY_ENC_TTL]);
+    }
+    if (!tb[TCA_TUNNEL_KEY_ENC_OPTS]) {
+        return 0;
+    }
+    error = decode_opts(tb[TCA_TUNNEL_KEY_ENC_OPTS], &tunnel_key_opts,
+                        &opts);
+    if (error) {
+        return error;
+    } else if (geneve_set_before(rule, index)) {
+        return EOPNOTSUPP;      /* The model has one 'encap_geneve'. */
+    }
+    rule->encap_geneve = opts.geneve;
+    t->geneve = true;
+    return 0;
+}
+
+/* Fills the addresses of 't' from a set's options 'tb'.  A destination
+ * that the model would take for the other family is not ours. */
+static int
+decode_set_addrs(const struct nlattr *const *tb, struct flower_tunnel_set *t)
+{
+    const struct nlattr *src4 = tb[TCA_TUNNEL_KEY_ENC_IPV4_SRC];
+    const struct nlattr *dst4 = tb[TCA_TUNNEL_KEY_ENC_IPV4_DST];
+    const struct nlattr *src6 = tb[TCA_TUNNEL_KEY_ENC_IPV6_SRC];
+    const struct nlattr *dst6 = tb[TCA_TUNNEL_KEY_ENC_IPV6_DST];
+
+    if (src4 && dst4 && !src6 && !dst6) {
+        t->ipv4_src = mnl_attr_get_u32(src4);
+        t->ipv4_dst = mnl_attr_get_u32(dst4);
+        return t->ipv4_dst ? 0 : EOPNOTSUPP;
+    } else if (src6 && dst6 && !src4 && !dst4) {
+        memcpy(&t->ipv6_src, mnl_attr_get_payload(src6), sizeof t->ipv6_src);
+        memcpy(&t->ipv6_dst, mnl_attr_get_payload(dst6), sizeof t->ipv6_dst);
+        return ipv6_is_zero(&t->ipv6_dst) ? EOPNOTSUPP : 0;
+    }
+    return EPROTO;
 }
 
 /* Decodes the options nest 'nest', whose attributes are 'attrs''s, into

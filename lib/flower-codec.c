@@ -8,7 +8,7 @@
  * the attribute walks; flower-codec-keys.c the match keys and
  * flower-codec-actions.c the actions, each driven by one table,
  * flower-codec-pedit.c the options of the header rewrite actions and
- * flower-codec-tunnel.c the tunnel options.
+ * flower-codec-tunnel.c the tunnel options and act_tunnel_key.
  *
  * flower_decode() relies on 'nlmsg_len' having been checked against the
  * received size (as mnl_nlmsg_ok() and mnl_cb_run() do; the API passes no
@@ -182,10 +182,10 @@ flower_decode(const struct nlmsghdr *nlh, struct flower_rule *rule)
     return decode_options(tb[TCA_OPTIONS], rule->protocol, rule);
 }
 
-/* Encoding.  A message stays far below FLOWER_MSG_BUFSIZE (about 3.5 kB
- * with every key, FLOWER_MAX_ACTIONS actions and FLOWER_MAX_PEDIT_KEYS
- * pedit keys, the most flower-codec-pedit.c puts), so puts are
- * unchecked. */
+/* Encoding.  A message stays below FLOWER_MSG_BUFSIZE (about 6.5 kB with
+ * every key, FLOWER_MAX_ACTIONS actions, FLOWER_MAX_PEDIT_KEYS pedit keys
+ * and the most Geneve TLVs in the match and in a tunnel set: test
+ * tunnel_msg_size), so puts are unchecked. */
 
 /* Starts into 'buf' a filter request of 'type' for 'id' and 'protocol',
  * with TCA_KIND and TCA_CHAIN (always, chain 0 included). */

@@ -188,6 +188,35 @@ tunnel_match_rule(struct flower_rule *r)
     r->mask.enc_tp_dst = 0xffff;
 }
 
+/* Makes action 'i' of 'r' a tunnel set with every parameter: VNI 0x123456
+ * from 10.0.0.1 to 10.0.0.2, or from 2001:db8::1 to 2001:db8::2 if 'v6',
+ * to UDP port 6081, TOS 0x28, TTL 32, without UDP checksum. */
+void
+set_tunnel(struct flower_rule *r, int i, bool v6)
+{
+    struct flower_tunnel_set *t = &r->actions[i].tunnel;
+
+    memset(&r->actions[i], 0, sizeof r->actions[i]);
+    r->actions[i].type = FLOWER_ACT_TUNNEL_SET;
+    t->id = htonl(0x123456);
+    t->has_id = true;
+    if (v6) {
+        t->ipv6_src.s6_addr[0] = t->ipv6_dst.s6_addr[0] = 0x20;
+        t->ipv6_src.s6_addr[1] = t->ipv6_dst.s6_addr[1] = 0x01;
+        t->ipv6_src.s6_addr[2] = t->ipv6_dst.s6_addr[2] = 0x0d;
+        t->ipv6_src.s6_addr[3] = t->ipv6_dst.s6_addr[3] = 0xb8;
+        t->ipv6_src.s6_addr[15] = 1;
+        t->ipv6_dst.s6_addr[15] = 2;
+    } else {
+        t->ipv4_src = htonl(0x0a000001);
+        t->ipv4_dst = htonl(0x0a000002);
+    }
+    t->tp_dst = htons(6081);
+    t->tos = 0x28;
+    t->ttl = 32;
+    t->no_csum = true;
+}
+
 /* Appends to 'opts' a Geneve TLV of 'class' (host order), 'type' and
  * 'words' 4-byte words of data whose byte i is 'fill' + i * 'step'. */
 void
@@ -294,6 +323,7 @@ compare_actions(const struct flower_action *a, const struct flower_action *b,
     case FLOWER_ACT_DROP:
     case FLOWER_ACT_VLAN_POP:
     case FLOWER_ACT_CT_CLEAR:
+    case FLOWER_ACT_TUNNEL_RELEASE:
         break;
     case FLOWER_ACT_REDIRECT:
     case FLOWER_ACT_MIRROR:
@@ -324,6 +354,20 @@ compare_actions(const struct flower_action *a, const struct flower_action *b,
         break;
     case FLOWER_ACT_CSUM:
         CMP(a, b, csum_flags, what);
+        break;
+    case FLOWER_ACT_TUNNEL_SET:
+        CMP(a, b, tunnel.id, what);
+        CMP(a, b, tunnel.has_id, what);
+        CMP(a, b, tunnel.ipv4_src, what);
+        CMP(a, b, tunnel.ipv4_dst, what);
+        CMP(a, b, tunnel.ipv6_src, what);
+        CMP(a, b, tunnel.ipv6_dst, what);
+        CMP(a, b, tunnel.tp_dst, what);
+        CMP(a, b, tunnel.tos, what);
+        CMP(a, b, tunnel.ttl, what);
+        CMP(a, b, tunnel.no_csum, what);
+        CMP(a, b, tunnel.dont_fragment, what);
+        CMP(a, b, tunnel.geneve, what);
         break;
     }
     return NULL;
@@ -356,6 +400,7 @@ compare_rules(const struct flower_rule *a, const struct flower_rule *b)
         CMP(a, b, pedit_keys[i].value, "");
         CMP(a, b, pedit_keys[i].mask, "");
     }
+    CMP(a, b, encap_geneve, "");
     CMP(a, b, has_cookie, "");
     if (a->has_cookie) {
         CMP(a, b, cookie, "");

@@ -1,7 +1,8 @@
 /*
  * Unit tests for lib/flower-codec*.c on tunnels, as the kernel sends them:
  * dump entries with tunnel keys, Geneve options and VXLAN GBP as
- * fl_dump_key() puts them, tunnel options the codec does not model, which
+ * fl_dump_key() puts them and tunnel_key actions as tunnel_key_dump()
+ * puts them, tunnel options and actions the codec does not model, which
  * decoding must report as not its own, and malformed ones, which it must
  * reject with EPROTO.
  */
@@ -15,11 +16,12 @@
 #include <linux/pkt_cls.h>
 #include <linux/rtnetlink.h>
 #include <linux/tc_act/tc_mirred.h>
+#include <linux/tc_act/tc_tunnel_key.h>
 #include <string.h>
 
 /* Puts into a nest of 'type' the Geneve options 'opts' as the kernel dumps
  * them: every TLV's class, type and data in one Geneve nest, without
- * NLA_F_NESTED. */
+ * NLA_F_NESTED (flower and act_tunnel_key number these alike). */
 static void
 put_geneve_dump(struct nlmsghdr *nlh, uint16_t type,
                 const struct flower_geneve_opts *opts)
@@ -188,6 +190,107 @@ test_decode_kernel_enc_vxlan(void)
     return roundtrip(&expected);
 }
 
+/* Puts the options of a tunnel_key doing 't_action' as tunnel_key_dump()
+ * does, for a set those of 't' and the options 'geneve' if 't' has them,
+ * except for the attribute 'omit'. */
+static void
+put_tunnel_key_dump(struct nlmsghdr *nlh, uint16_t index, int t_action,
+                    const struct flower_tunnel_set *t,
+                    const struct flower_geneve_opts *geneve, uint16_t omit)
+{
+    struct tc_tunnel_key p = { .index = index, .action = TC_ACT_PIPE,
+                               .t_action = t_action, .refcnt = 1,
+                               .bindcnt = 1 };
+    struct opt opts[] = {
+        { TCA_TUNNEL_KEY_PARMS, &p, sizeof p },
+        { TCA_TUNNEL_KEY_ENC_KEY_ID, &t->id, t->has_id ? 4 : 0 },
+        { TCA_TUNNEL_KEY_ENC_IPV4_SRC, &t->ipv4_src, t->ipv4_dst ? 4 : 0 },
+        { TCA_TUNNEL_KEY_ENC_IPV4_DST, &t->ipv4_dst, t->ipv4_dst ? 4 : 0 },
+        { TCA_TUNNEL_KEY_ENC_IPV6_SRC, &t->ipv6_src, t->ipv4_dst ? 0 : 16 },
+        { TCA_TUNNEL_KEY_ENC_IPV6_DST, &t->ipv6_dst, t->ipv4_dst ? 0 : 16 },
+        { TCA_TUNNEL_KEY_ENC_DST_PORT, &t->tp_dst, t->tp_dst ? 2 : 0 },
+        { TCA_TUNNEL_KEY_NO_CSUM, &t->no_csum, 1 },
+        { TCA_TUNNEL_KEY_ENC_TOS, &t->tos, t->tos ? 1 : 0 },
+        { TCA_TUNNEL_KEY_ENC_TTL, &t->ttl, t->ttl ? 1 : 0 },
+    };
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(opts); i++) {
+        if (opts[i].type != omit && opts[i].size
+            && (i == 0 || t_action == TCA_TUNNEL_KEY_ACT_SET)) {
+            mnl_attr_put(nlh, opts[i].type, opts[i].size, opts[i].data);
+        }
+        if (opts[i].type == TCA_TUNNEL_KEY_NO_CSUM && t->geneve
+            && t_action == TCA_TUNNEL_KEY_ACT_SET
+            && omit != TCA_TUNNEL_KEY_ENC_OPTS) {
+            put_geneve_dump(nlh, TCA_TUNNEL_KEY_ENC_OPTS, geneve);
+        }
+    }
+    mnl_attr_put(nlh, TCA_TUNNEL_KEY_PAD, 0, NULL);
+}
+
+/* Tests: tunnel_key as the kernel dumps it. */
+
+/* A set with Geneve options then a redirect; a release, an IPv6 set
+ * without id, port, TOS or TTL and a redirect: both decode to what was
+ * added, the last use being the most recent of the actions'. */
+const char *
+test_decode_kernel_tunnel_key(void)
+{
+    struct flower_rule r, expected;
+    int pass;
+
+    for (pass = 0; pass < 2; pass++) {
+        struct reply_nests n;
+        struct nlmsghdr *nlh = reply_list_start(&n);
+        int i = pass;
+
+        base_rule(&expected);
+        expected.id.prio = 1;
+        expected.id.handle = 1;
+        if (pass) {
+            memset(&expected.actions[0], 0, sizeof expected.actions[0]);
+            expected.actions[0].type = FLOWER_ACT_TUNNEL_RELEASE;
+            reply_act_start(nlh, &n, 1, "tunnel_key");
+            put_tunnel_key_dump(nlh, 1, TCA_TUNNEL_KEY_ACT_RELEASE,
+                                &expected.actions[0].tunnel, NULL, 0);
+            reply_act_end(nlh, &n, TCA_TUNNEL_KEY_TM, 30);
+        }
+        set_tunnel(&expected, i, pass);
+        if (pass) {
+            expected.actions[i].tunnel.has_id = false;
+            expected.actions[i].tunnel.id = 0;
+            expected.actions[i].tunnel.tp_dst = 0;
+            expected.actions[i].tunnel.tos = 0;
+            expected.actions[i].tunnel.ttl = 0;
+            expected.actions[i].tunnel.no_csum = false;
+        } else {
+            expected.actions[i].tunnel.geneve = true;
+            add_tlv(&expected.encap_geneve, 0x0102, 0x80, 1, 0x11, 1);
+            add_tlv(&expected.encap_geneve, 0x0104, 0x01, 2, 0x22, 1);
+        }
+        reply_act_start(nlh, &n, i + 1, "tunnel_key");
+        put_tunnel_key_dump(nlh, i + 1, TCA_TUNNEL_KEY_ACT_SET,
+                            &expected.actions[i].tunnel,
+                            &expected.encap_geneve, 0);
+        reply_act_end(nlh, &n, TCA_TUNNEL_KEY_TM, 40);
+        reply_mirred(nlh, i + 2, TCA_EGRESS_REDIR, TC_ACT_STOLEN, 9, 0, 0,
+                     50);
+        expected.actions[i + 1].type = FLOWER_ACT_REDIRECT;
+        expected.actions[i + 1].ifindex = 9;
+        expected.n_actions = i + 2;
+        expected.stats.has_lastuse = true;
+        expected.stats.lastuse_ms = pass ? 300 : 400;
+        CHECK_ERR(decode_copy(reply_list_end(nlh, &n), &r), 0);
+        TRY(compare_rules(&expected, &r));
+
+        expected.stats.has_lastuse = false;
+        expected.stats.lastuse_ms = 0;
+        TRY(roundtrip(&expected));
+    }
+    return NULL;
+}
+
 /* An attribute of a hand-built options nest: a nest of 'type' that holds
  * the attributes after it (none if 'type' is 0), or 'len' bytes. */
 struct raw_attr {
@@ -275,7 +378,7 @@ check_enc_opts_cases(const struct enc_opts_case *cases, size_t n)
     return NULL;
 }
 
-/* Tests: options the codec does not model. */
+/* Tests: options, actions and uses of them the codec does not model. */
 
 /* ERSPAN and GTP options, and option kinds and Geneve or VXLAN attributes
  * newer than the uapi headers. */
@@ -311,6 +414,104 @@ test_decode_enc_opts_unknown(void)
     memcpy(c.key, gtp, sizeof gtp);
     memcpy(c.mask, gtp, sizeof gtp);
     return check_enc_opts_cases(&c, 1);
+}
+
+/* Decodes a list of a tunnel_key set whose options are put by
+ * put_tunnel_key_dump() from set_tunnel(..., 'v6') without 'omit', then
+ * 'extra_type' of 'extra_size' bytes (if not 0) or the raw options
+ * 'raw' (if any) in TCA_TUNNEL_KEY_ENC_OPTS, then a redirect, and checks
+ * that decoding returns 'error'. */
+static const char *
+check_tunnel_key_reply(int line, bool v6, uint16_t omit, uint16_t extra_type,
+                       size_t extra_size, const struct raw_attr *raw,
+                       int error)
+{
+    static const uint8_t zeros[32];
+    struct flower_rule expected, r;
+    struct reply_nests n;
+    struct nlmsghdr *nlh = reply_list_start(&n);
+    int ret;
+
+    base_rule(&expected);
+    set_tunnel(&expected, 0, v6);
+    reply_act_start(nlh, &n, 1, "tunnel_key");
+    put_tunnel_key_dump(nlh, 1, TCA_TUNNEL_KEY_ACT_SET,
+                        &expected.actions[0].tunnel, NULL, omit);
+    if (extra_type) {
+        mnl_attr_put(nlh, extra_type, extra_size, zeros);
+    }
+    if (raw) {
+        put_raw_opts(nlh, TCA_TUNNEL_KEY_ENC_OPTS, raw, 0);
+    }
+    reply_act_end(nlh, &n, TCA_TUNNEL_KEY_TM, NO_TM);
+    reply_mirred(nlh, 2, TCA_EGRESS_REDIR, TC_ACT_STOLEN, 9, 0, 0, NO_TM);
+    ret = decode_copy(reply_list_end(nlh, &n), &r);
+    if (ret != error) {
+        FAIL("line %d: decoded as %d (%s), expected %d (%s)", line, ret,
+             strerror(ret), error, strerror(error));
+    }
+    return NULL;
+}
+
+#define CHECK_TUNNEL_KEY_REPLY(V6, OMIT, EXTRA, SIZE, RAW, ERROR)        \
+    TRY(check_tunnel_key_reply(__LINE__, V6, OMIT, EXTRA, SIZE, RAW, ERROR))
+
+/* VXLAN or ERSPAN options to set, the "don't fragment" flag of later
+ * kernels, a destination 0.0.0.0 or :: (the model takes a zero IPv4
+ * destination for IPv6, and refuses an unspecified IPv6 one), a second set
+ * with Geneve options and an unknown tunnel_key action. */
+const char *
+test_decode_tunnel_key_unknown(void)
+{
+    static const struct raw_attr vxlan[MAX_RAW] = {
+        { true, TCA_TUNNEL_KEY_ENC_OPTS_VXLAN, 0 },
+        { false, TCA_TUNNEL_KEY_ENC_OPT_VXLAN_GBP, 4 },
+    };
+    static const struct raw_attr erspan[MAX_RAW] = {
+        { true, TCA_TUNNEL_KEY_ENC_OPTS_ERSPAN, 0 },
+        { false, TCA_TUNNEL_KEY_ENC_OPT_ERSPAN_VER, 1 },
+    };
+    static const struct raw_attr geneve[MAX_RAW] = { GENEVE, TLV(4) };
+    struct flower_geneve_opts opts;
+    struct flower_rule r;
+    int pass;
+
+    CHECK_TUNNEL_KEY_REPLY(false, 0, 0, 0, geneve, 0);
+    CHECK_TUNNEL_KEY_REPLY(false, 0, 0, 0, vxlan, EOPNOTSUPP);
+    CHECK_TUNNEL_KEY_REPLY(false, 0, 0, 0, erspan, EOPNOTSUPP);
+    CHECK_TUNNEL_KEY_REPLY(false, 0, TCA_TUNNEL_KEY_MAX + 1, 0, NULL,
+                           EOPNOTSUPP);
+
+    CHECK_TUNNEL_KEY_REPLY(false, TCA_TUNNEL_KEY_ENC_IPV4_DST,
+                           TCA_TUNNEL_KEY_ENC_IPV4_DST, 4, NULL, EOPNOTSUPP);
+    CHECK_TUNNEL_KEY_REPLY(true, TCA_TUNNEL_KEY_ENC_IPV6_DST,
+                           TCA_TUNNEL_KEY_ENC_IPV6_DST, 16, NULL, EOPNOTSUPP);
+
+    /* Geneve options on the first set only, on both, and an action that
+     * is neither a set nor a release. */
+    memset(&opts, 0, sizeof opts);
+    add_tlv(&opts, 0x0102, 0x80, 1, 0x11, 1);
+    for (pass = 0; pass < 3; pass++) {
+        struct reply_nests n;
+        struct nlmsghdr *nlh = reply_list_start(&n);
+        int t_action = pass == 2 ? 3 : TCA_TUNNEL_KEY_ACT_SET;
+        int i;
+
+        base_rule(&r);
+        for (i = 0; i < 2; i++) {
+            set_tunnel(&r, i, false);
+            r.actions[i].tunnel.geneve = !i || pass == 1;
+            reply_act_start(nlh, &n, i + 1, "tunnel_key");
+            put_tunnel_key_dump(nlh, i + 1, t_action, &r.actions[i].tunnel,
+                                &opts, 0);
+            reply_act_end(nlh, &n, TCA_TUNNEL_KEY_TM, NO_TM);
+        }
+        reply_mirred(nlh, 3, TCA_EGRESS_REDIR, TC_ACT_STOLEN, 9, 0, 0,
+                     NO_TM);
+        CHECK_ERR(decode_copy(reply_list_end(nlh, &n), &r),
+                  pass ? EOPNOTSUPP : 0);
+    }
+    return NULL;
 }
 
 /* Tests: malformed tunnel keys and options. */
@@ -385,6 +586,69 @@ test_bad_enc_reply(void)
         }
         mnl_attr_nest_end(nlh, options);
         CHECK_ERR(decode_copy(nlh, &r), pass ? EPROTO : 0);
+    }
+    return NULL;
+}
+
+/* A set without addresses, with half of them or both families, with
+ * attributes of the wrong size (the uapi's be64 key id) or empty or bad
+ * Geneve options; a release with a set's attributes. */
+const char *
+test_bad_tunnel_key_reply(void)
+{
+    static const struct raw_attr empty[MAX_RAW] = { EMPTY };
+    static const struct raw_attr no_tlv[MAX_RAW] = { GENEVE };
+    static const struct raw_attr short_data[MAX_RAW] = { GENEVE, TLV(5) };
+    static const struct raw_attr no_data[MAX_RAW] = { GENEVE, CLASS, TYPE };
+    struct flower_rule r;
+    int pass;
+
+    CHECK_TUNNEL_KEY_REPLY(false, 0, 0, 0, NULL, 0);
+    CHECK_TUNNEL_KEY_REPLY(true, 0, 0, 0, NULL, 0);
+    CHECK_TUNNEL_KEY_REPLY(false, TCA_TUNNEL_KEY_ENC_IPV4_SRC, 0, 0, NULL,
+                           EPROTO);
+    CHECK_TUNNEL_KEY_REPLY(false, TCA_TUNNEL_KEY_ENC_IPV4_DST, 0, 0, NULL,
+                           EPROTO);
+    CHECK_TUNNEL_KEY_REPLY(true, TCA_TUNNEL_KEY_ENC_IPV6_DST, 0, 0, NULL,
+                           EPROTO);
+    CHECK_TUNNEL_KEY_REPLY(true, 0, TCA_TUNNEL_KEY_ENC_IPV4_DST, 4, NULL,
+                           EPROTO);
+    CHECK_TUNNEL_KEY_REPLY(false, 0, TCA_TUNNEL_KEY_ENC_IPV6_SRC, 16, NULL,
+                           EPROTO);
+    CHECK_TUNNEL_KEY_REPLY(false, TCA_TUNNEL_KEY_ENC_KEY_ID,
+                           TCA_TUNNEL_KEY_ENC_KEY_ID, 8, NULL, EPROTO);
+    CHECK_TUNNEL_KEY_REPLY(true, TCA_TUNNEL_KEY_ENC_IPV6_SRC,
+                           TCA_TUNNEL_KEY_ENC_IPV6_SRC, 4, NULL, EPROTO);
+    CHECK_TUNNEL_KEY_REPLY(false, TCA_TUNNEL_KEY_NO_CSUM,
+                           TCA_TUNNEL_KEY_NO_CSUM, 4, NULL, EPROTO);
+    CHECK_TUNNEL_KEY_REPLY(false, 0, 0, 0, empty, EPROTO);
+    CHECK_TUNNEL_KEY_REPLY(false, 0, 0, 0, no_tlv, EPROTO);
+    CHECK_TUNNEL_KEY_REPLY(false, 0, 0, 0, short_data, EPROTO);
+    CHECK_TUNNEL_KEY_REPLY(false, 0, 0, 0, no_data, EPROTO);
+
+    /* tunnel_key_dump() puts nothing but the parameters for a release. */
+    for (pass = 0; pass < 3; pass++) {
+        static const uint8_t zeros[4];
+        struct reply_nests n;
+        struct nlmsghdr *nlh = reply_list_start(&n);
+        static const uint16_t extra[] = {
+            0, TCA_TUNNEL_KEY_ENC_KEY_ID, TCA_TUNNEL_KEY_NO_CSUM,
+        };
+
+        reply_act_start(nlh, &n, 1, "tunnel_key");
+        base_rule(&r);
+        put_tunnel_key_dump(nlh, 1, TCA_TUNNEL_KEY_ACT_RELEASE,
+                            &r.actions[0].tunnel, NULL, 0);
+        if (extra[pass]) {
+            mnl_attr_put(nlh, extra[pass],
+                         extra[pass] == TCA_TUNNEL_KEY_NO_CSUM ? 1 : 4,
+                         zeros);
+        }
+        reply_act_end(nlh, &n, TCA_TUNNEL_KEY_TM, NO_TM);
+        reply_mirred(nlh, 2, TCA_EGRESS_REDIR, TC_ACT_STOLEN, 9, 0, 0,
+                     NO_TM);
+        CHECK_ERR(decode_copy(reply_list_end(nlh, &n), &r),
+                  pass ? EPROTO : 0);
     }
     return NULL;
 }

@@ -1,8 +1,8 @@
 /*
  * Unit tests for lib/flower-codec*.c on tunnels, as requests: each tunnel
  * key (enc_*) encoded alone, checked attribute by attribute and
- * round-tripped, Geneve options and the VXLAN GBP, and the keys and
- * options the encoder must refuse.
+ * round-tripped, Geneve options and the VXLAN GBP, act_tunnel_key set and
+ * release, and the keys, options and sets the encoder must refuse.
  */
 
 #include "test-flower-codec.h"
@@ -11,7 +11,19 @@
 #include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 #include <linux/pkt_cls.h>
+#include <linux/tc_act/tc_mirred.h>
+#include <linux/tc_act/tc_tunnel_key.h>
 #include <string.h>
+
+/* flower and act_tunnel_key number the attributes of a Geneve TLV alike,
+ * so that one check serves both. */
+_Static_assert((int) TCA_FLOWER_KEY_ENC_OPT_GENEVE_CLASS
+               == (int) TCA_TUNNEL_KEY_ENC_OPT_GENEVE_CLASS
+               && (int) TCA_FLOWER_KEY_ENC_OPT_GENEVE_TYPE
+               == (int) TCA_TUNNEL_KEY_ENC_OPT_GENEVE_TYPE
+               && (int) TCA_FLOWER_KEY_ENC_OPT_GENEVE_DATA
+               == (int) TCA_TUNNEL_KEY_ENC_OPT_GENEVE_DATA,
+               "Geneve TLV attributes differ");
 
 /* Checks that 'outer' holds one Geneve nest of type 'geneve' per TLV of
  * 'opts', all with NLA_F_NESTED, each with the TLV's class, type and data
@@ -378,4 +390,265 @@ test_encode_rejects_geneve(void)
     EXPECT_NO_OPT(nlh, TCA_FLOWER_KEY_ENC_OPTS);
     EXPECT_NO_OPT(nlh, TCA_FLOWER_KEY_ENC_OPTS_MASK);
     return NULL;
+}
+
+/* Tests: act_tunnel_key. */
+
+/* Checks that action 'index' of request 'nlh' is a tunnel_key doing
+ * 't_action' with verdict PIPE, and points '*options' to its options. */
+static const char *
+expect_tunnel_key(const struct nlmsghdr *nlh, uint16_t index, int t_action,
+                  const struct nlattr **options)
+{
+    struct tc_tunnel_key p;
+
+    TRY(expect_act_kind(nlh, index, "tunnel_key", options));
+    TRY(get_parms(*options, TCA_TUNNEL_KEY_PARMS, &p, sizeof p));
+    if (p.t_action != t_action || p.action != TC_ACT_PIPE) {
+        FAIL("action %u: tunnel_key t_action %d action %d, expected %d %d",
+             index, p.t_action, p.action, t_action, TC_ACT_PIPE);
+    }
+    return NULL;
+}
+
+/* An IPv4 set with every parameter, then the redirect to the tunnel
+ * device: the id is a be32, NO_CSUM a u8. */
+const char *
+test_act_tunnel_set_v4(void)
+{
+    const struct flower_tunnel_set *t;
+    const struct nlattr *options;
+    uint8_t no_csum = 1;
+    struct flower_rule r;
+    struct nlmsghdr *nlh;
+
+    base_rule(&r);
+    set_tunnel(&r, 0, false);
+    r.actions[1].type = FLOWER_ACT_REDIRECT;
+    r.actions[1].ifindex = 20;
+    r.n_actions = 2;
+    t = &r.actions[0].tunnel;
+    nlh = encode(&r);
+    CHECK(nlh != NULL);
+    TRY(expect_tunnel_key(nlh, 1, TCA_TUNNEL_KEY_ACT_SET, &options));
+    EXPECT_ACT_OPT(options, TCA_TUNNEL_KEY_ENC_KEY_ID, &t->id, 4);
+    EXPECT_ACT_OPT(options, TCA_TUNNEL_KEY_ENC_IPV4_SRC, &t->ipv4_src, 4);
+    EXPECT_ACT_OPT(options, TCA_TUNNEL_KEY_ENC_IPV4_DST, &t->ipv4_dst, 4);
+    EXPECT_ACT_OPT(options, TCA_TUNNEL_KEY_ENC_DST_PORT, &t->tp_dst, 2);
+    EXPECT_ACT_OPT(options, TCA_TUNNEL_KEY_NO_CSUM, &no_csum, 1);
+    EXPECT_ACT_OPT(options, TCA_TUNNEL_KEY_ENC_TOS, &t->tos, 1);
+    EXPECT_ACT_OPT(options, TCA_TUNNEL_KEY_ENC_TTL, &t->ttl, 1);
+    EXPECT_NO_ACT_OPT(options, TCA_TUNNEL_KEY_ENC_IPV6_SRC);
+    EXPECT_NO_ACT_OPT(options, TCA_TUNNEL_KEY_ENC_IPV6_DST);
+    EXPECT_NO_ACT_OPT(options, TCA_TUNNEL_KEY_ENC_OPTS);
+    TRY(expect_mirred(nlh, 2, TCA_EGRESS_REDIR, TC_ACT_STOLEN, 20));
+    return roundtrip(&r);
+}
+
+/* An IPv6 set without id, port, TOS or TTL, with checksums: those are
+ * left out, as the kernel leaves them out of its dump, and NO_CSUM is 0. */
+const char *
+test_act_tunnel_set_v6(void)
+{
+    const struct flower_tunnel_set *t;
+    const struct nlattr *options;
+    uint8_t no_csum = 0;
+    struct flower_rule r;
+    struct nlmsghdr *nlh;
+
+    base_rule(&r);
+    set_tunnel(&r, 0, true);
+    r.actions[0].tunnel.has_id = false;
+    r.actions[0].tunnel.id = 0;
+    r.actions[0].tunnel.tp_dst = 0;
+    r.actions[0].tunnel.tos = 0;
+    r.actions[0].tunnel.ttl = 0;
+    r.actions[0].tunnel.no_csum = false;
+    r.actions[1].type = FLOWER_ACT_REDIRECT;
+    r.actions[1].ifindex = 21;
+    r.n_actions = 2;
+    t = &r.actions[0].tunnel;
+    nlh = encode(&r);
+    CHECK(nlh != NULL);
+    TRY(expect_tunnel_key(nlh, 1, TCA_TUNNEL_KEY_ACT_SET, &options));
+    EXPECT_ACT_OPT(options, TCA_TUNNEL_KEY_ENC_IPV6_SRC, &t->ipv6_src, 16);
+    EXPECT_ACT_OPT(options, TCA_TUNNEL_KEY_ENC_IPV6_DST, &t->ipv6_dst, 16);
+    EXPECT_ACT_OPT(options, TCA_TUNNEL_KEY_NO_CSUM, &no_csum, 1);
+    EXPECT_NO_ACT_OPT(options, TCA_TUNNEL_KEY_ENC_KEY_ID);
+    EXPECT_NO_ACT_OPT(options, TCA_TUNNEL_KEY_ENC_DST_PORT);
+    EXPECT_NO_ACT_OPT(options, TCA_TUNNEL_KEY_ENC_TOS);
+    EXPECT_NO_ACT_OPT(options, TCA_TUNNEL_KEY_ENC_TTL);
+    EXPECT_NO_ACT_OPT(options, TCA_TUNNEL_KEY_ENC_IPV4_SRC);
+    EXPECT_NO_ACT_OPT(options, TCA_TUNNEL_KEY_ENC_IPV4_DST);
+    TRY(expect_mirred(nlh, 2, TCA_EGRESS_REDIR, TC_ACT_STOLEN, 21));
+    return roundtrip(&r);
+}
+
+/* A set with the rule's Geneve options: one Geneve nest per TLV. */
+const char *
+test_act_tunnel_set_geneve(void)
+{
+    const struct nlattr *options;
+    struct flower_rule r;
+    struct nlmsghdr *nlh;
+
+    base_rule(&r);
+    set_tunnel(&r, 0, false);
+    r.actions[0].tunnel.geneve = true;
+    add_tlv(&r.encap_geneve, 0x0102, 0x80, 1, 0x11, 1);
+    add_tlv(&r.encap_geneve, 0x0104, 0x01, 3, 0x22, 1);
+    r.actions[1].type = FLOWER_ACT_REDIRECT;
+    r.actions[1].ifindex = 22;
+    r.n_actions = 2;
+    nlh = encode(&r);
+    CHECK(nlh != NULL);
+    TRY(expect_tunnel_key(nlh, 1, TCA_TUNNEL_KEY_ACT_SET, &options));
+    TRY(expect_geneve_nests(find_nested(options, TCA_TUNNEL_KEY_ENC_OPTS),
+                            TCA_TUNNEL_KEY_ENC_OPTS_GENEVE, &r.encap_geneve));
+    return roundtrip(&r);
+}
+
+/* Decapsulation: a release then the redirect; and a release, a set, a
+ * mirror and the redirect (re-encapsulation to two ports). */
+const char *
+test_act_tunnel_release(void)
+{
+    const struct nlattr *options;
+    struct flower_rule r;
+    struct nlmsghdr *nlh;
+
+    tunnel_match_rule(&r);
+    r.actions[0].type = FLOWER_ACT_TUNNEL_RELEASE;
+    r.actions[1].type = FLOWER_ACT_REDIRECT;
+    r.actions[1].ifindex = 23;
+    r.n_actions = 2;
+    nlh = encode(&r);
+    CHECK(nlh != NULL);
+    TRY(expect_tunnel_key(nlh, 1, TCA_TUNNEL_KEY_ACT_RELEASE, &options));
+    CHECK(mnl_attr_get_payload_len(options)
+          == MNL_ALIGN(MNL_ATTR_HDRLEN + sizeof (struct tc_tunnel_key)));
+    TRY(expect_mirred(nlh, 2, TCA_EGRESS_REDIR, TC_ACT_STOLEN, 23));
+    TRY(roundtrip(&r));
+
+    set_tunnel(&r, 1, true);
+    r.actions[2].type = FLOWER_ACT_MIRROR;
+    r.actions[2].ifindex = 24;
+    r.actions[3].type = FLOWER_ACT_REDIRECT;
+    r.actions[3].ifindex = 25;
+    r.n_actions = 4;
+    nlh = encode(&r);
+    CHECK(nlh != NULL);
+    TRY(expect_tunnel_key(nlh, 1, TCA_TUNNEL_KEY_ACT_RELEASE, &options));
+    TRY(expect_tunnel_key(nlh, 2, TCA_TUNNEL_KEY_ACT_SET, &options));
+    TRY(expect_mirred(nlh, 3, TCA_EGRESS_MIRROR, TC_ACT_PIPE, 24));
+    return roundtrip(&r);
+}
+
+/* Sets the encoder must refuse: DF (no attribute in Linux 6.1's uapi),
+ * addresses of both families or of neither, an id without 'has_id', bad
+ * or empty Geneve options, Geneve options on two sets, a set last. */
+const char *
+test_act_tunnel_refuse(void)
+{
+    struct flower_rule good, r;
+
+    base_rule(&good);
+    set_tunnel(&good, 0, false);
+    good.actions[1].type = FLOWER_ACT_REDIRECT;
+    good.actions[1].ifindex = 20;
+    good.n_actions = 2;
+    CHECK(encode(&good) != NULL);
+
+    r = good;
+    r.actions[0].tunnel.dont_fragment = true;
+    CHECK(encode(&r) == NULL);
+    r = good;
+    r.actions[0].tunnel.ipv6_dst.s6_addr[15] = 1;
+    CHECK(encode(&r) == NULL);
+    r = good;
+    r.actions[0].tunnel.ipv6_src.s6_addr[0] = 0xfe;
+    CHECK(encode(&r) == NULL);
+    r = good;
+    r.actions[0].tunnel.ipv4_dst = 0;       /* IPv4 source, no dst. */
+    CHECK(encode(&r) == NULL);
+    r.actions[0].tunnel.ipv4_src = 0;       /* No address at all. */
+    CHECK(encode(&r) == NULL);
+    r = good;
+    r.actions[0].tunnel.has_id = false;
+    CHECK(encode(&r) == NULL);
+    r.actions[0].tunnel.id = 0;
+    CHECK(encode(&r) != NULL);
+
+    r = good;
+    r.actions[0].tunnel.geneve = true;      /* No options. */
+    CHECK(encode(&r) == NULL);
+    add_tlv(&r.encap_geneve, 0x0102, 0x80, 1, 0x11, 1);
+    CHECK(encode(&r) != NULL);
+    r.encap_geneve.data[3] = 2;             /* TLV past the end. */
+    CHECK(encode(&r) == NULL);
+    r.encap_geneve.data[3] = 1;
+    r.actions[1] = r.actions[0];            /* A second Geneve set. */
+    r.actions[2].type = FLOWER_ACT_REDIRECT;
+    r.actions[2].ifindex = 20;
+    r.n_actions = 3;
+    CHECK(encode(&r) == NULL);
+    r.actions[1].tunnel.geneve = false;
+    CHECK(encode(&r) != NULL);
+
+    r = good;
+    r.n_actions = 1;                        /* A set ends no list. */
+    CHECK(encode(&r) == NULL);
+    r.actions[0].type = FLOWER_ACT_TUNNEL_RELEASE;
+    CHECK(encode(&r) == NULL);
+    return NULL;
+}
+
+/* The largest request the model allows still fits FLOWER_MSG_BUFSIZE:
+ * every kind of key with 31 Geneve TLVs in key and mask, and 16 actions of
+ * which 14 IPv6 tunnel sets, the first with 31 TLVs, and a pedit of 32
+ * keys. */
+const char *
+test_tunnel_msg_size(void)
+{
+    struct flower_rule r;
+    struct nlmsghdr *nlh;
+    int i;
+
+    tunnel_match_rule(&r);
+    memset(r.mask.eth_dst, 0xff, 6);
+    memset(r.mask.eth_src, 0xff, 6);
+    r.key.enc_ipv4_src = r.key.enc_ipv4_dst = 0;
+    r.mask.enc_ipv4_src = r.mask.enc_ipv4_dst = 0;
+    memset(&r.mask.enc_ipv6_src, 0xff, 16);
+    memset(&r.mask.enc_ipv6_dst, 0xff, 16);
+    r.mask.ip_tos = r.mask.ip_ttl = 0xff;
+    r.mask.ipv4_src = r.mask.ipv4_dst = 0xffffffff;
+    r.mask.tp_src = r.mask.tcp_flags = 0xffff;
+    r.mask.ip_flags = 1;
+    r.mask.ct_state = r.mask.ct_zone = 0xffff;
+    r.mask.ct_mark = 0xffffffff;
+    memset(r.mask.ct_label, 0xff, 16);
+    for (i = 0; i < 31; i++) {
+        add_tlv(&r.key.enc_geneve, i, i, 1, i, 1);
+        add_tlv(&r.mask.enc_geneve, 0xffff, 0xff, 1, 0xff, 0);
+        add_tlv(&r.encap_geneve, i, i, 1, i, 1);
+    }
+    for (i = 0; i < 14; i++) {
+        set_tunnel(&r, i, true);
+    }
+    r.actions[0].tunnel.geneve = true;
+    for (i = 0; i < FLOWER_MAX_PEDIT_KEYS; i++) {
+        set_pedit_key(&r, i, TCA_PEDIT_KEY_EX_HDR_TYPE_IP4, 4 * i, 0, ~0U);
+    }
+    set_pedit(&r, 14, 0, FLOWER_MAX_PEDIT_KEYS);
+    r.actions[15].type = FLOWER_ACT_REDIRECT;
+    r.actions[15].ifindex = 20;
+    r.n_actions = FLOWER_MAX_ACTIONS;
+    r.has_cookie = true;
+    nlh = encode(&r);
+    CHECK(nlh != NULL);
+    if (nlh->nlmsg_len > FLOWER_MSG_BUFSIZE) {
+        FAIL("request of %u bytes", nlh->nlmsg_len);
+    }
+    return roundtrip(&r);
 }

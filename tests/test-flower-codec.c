@@ -52,6 +52,8 @@ static const struct test tests[] = {
     T(encode_rejects_actions),
     T(act_pedit_rewrite), T(act_pedit_key_bytes), T(act_pedit_two),
     T(act_pedit_refuse),
+    T(act_tunnel_set_v4), T(act_tunnel_set_v6), T(act_tunnel_set_geneve),
+    T(act_tunnel_release), T(act_tunnel_refuse), T(tunnel_msg_size),
     T(flags_skip_hw), T(flags_skip_sw), T(flags_none),
     T(id_fields), T(id_chain_zero),
     T(encode_del_get), T(encode_dump), T(encode_qdisc),
@@ -62,7 +64,8 @@ static const struct test tests[] = {
     T(decode_vlan_unknown), T(decode_ct_unknown),
     T(decode_kernel_pedit), T(decode_pedit_unknown),
     T(decode_kernel_enc_geneve), T(decode_kernel_enc_vxlan),
-    T(decode_enc_opts_unknown),
+    T(decode_kernel_tunnel_key), T(decode_enc_opts_unknown),
+    T(decode_tunnel_key_unknown),
     T(kind_u32), T(no_options),
     T(unknown_act_kind), T(unknown_act_use), T(unknown_key),
     T(foreign_cookie),
@@ -73,7 +76,7 @@ static const struct test tests[] = {
     T(bad_cvlan_len), T(bad_qinq_combination),
     T(bad_act_attr_size), T(bad_act_combination),
     T(bad_pedit_reply), T(bad_csum_reply),
-    T(bad_enc_reply),
+    T(bad_enc_reply), T(bad_tunnel_key_reply),
 };
 
 /* Runs the test named by argv[1], or all of them; "--list" lists them.
