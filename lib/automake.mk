@@ -10,6 +10,7 @@ lib_libovsoffload_tc_la_SOURCES = \
 	lib/flower-codec-mpls.c \
 	lib/flower-codec-pedit.c \
 	lib/flower-codec-private.h \
+	lib/flower-codec-tunnel.c \
 	lib/flower-rule.h \
 	lib/flower-caps.c \
 	lib/flower-caps.h \

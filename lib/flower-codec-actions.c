@@ -4,16 +4,18 @@
  * and verdict) that expresses each modelled action, read in both
  * directions; each kind in 'act_kinds' has one function that puts its
  * options and one that reads them back (those of pedit and csum live in
- * flower-codec-pedit.c, ct's in flower-codec-ct.c and mpls's in
- * flower-codec-mpls.c).  Any other TC action is not ours (EOPNOTSUPP), so
- * a foreign rule is never mistaken for one of ours.
+ * flower-codec-pedit.c, ct's in flower-codec-ct.c, mpls's in
+ * flower-codec-mpls.c and tunnel_key's in flower-codec-tunnel.c).  Any other
+ * TC action is not ours (EOPNOTSUPP), so a foreign rule is never mistaken
+ * for one of ours.
  *
  * The kernel runs the actions in order while each returns TC_ACT_PIPE and
  * stops at the first other verdict (tcf_action_exec()).  So every action
- * but the last must be a PIPE one (mirror, VLAN, ct, pedit, csum, MPLS) and
- * the last must end the list (drop, redirect, goto chain): an action after
- * an ending one would never run, and no datapath flow translates to a list
- * that ends with a PIPE one (the packet would go on up the stack).
+ * but the last must be a PIPE one (mirror, VLAN, ct, pedit, csum, MPLS,
+ * tunnel_key) and the last must end the list (drop, redirect, goto chain):
+ * an action after an ending one would never run, and no datapath flow
+ * translates to a list that ends with a PIPE one (the packet would go on
+ * up the stack).
  * Encoding refuses either, and decoding reports either as not ours.
  *
  * Values that the kernel would silently truncate or ignore, rather than
@@ -38,6 +40,7 @@
 #include <linux/tc_act/tc_mirred.h>
 #include <linux/tc_act/tc_mpls.h>
 #include <linux/tc_act/tc_pedit.h>
+#include <linux/tc_act/tc_tunnel_key.h>
 #include <linux/tc_act/tc_vlan.h>
 #include <string.h>
 
@@ -53,7 +56,7 @@ enum {
     ACT_OPTS_MAX = MAX2(MAX2(MAX2(TCA_GACT_MAX, TCA_MIRRED_MAX),
                              MAX2(TCA_VLAN_MAX, TCA_CT_MAX)),
                         MAX2(MAX2(TCA_PEDIT_MAX, TCA_CSUM_MAX),
-                             TCA_MPLS_MAX)),
+                             MAX2(TCA_MPLS_MAX, TCA_TUNNEL_KEY_MAX))),
 };
 
 /* Action attributes read; others (index, flags, hw stats) are ignored. */
@@ -138,6 +141,27 @@ static const struct attr_policy mpls_policy[] = {
     { TCA_MPLS_BOS, MNL_TYPE_U8, 0, false },
 };
 
+/* act_tunnel_key options; others (the "don't fragment" flag of later
+ * kernels): EOPNOTSUPP.  ENC_KEY_ID is a be32 (the uapi says be64). */
+static const struct attr_policy tunnel_key_policy[] = {
+    { TCA_TUNNEL_KEY_TM, MNL_TYPE_UNSPEC, sizeof (struct tcf_t), false },
+    { TCA_TUNNEL_KEY_PARMS, MNL_TYPE_UNSPEC, sizeof (struct tc_tunnel_key),
+      false },
+    { TCA_TUNNEL_KEY_ENC_IPV4_SRC, MNL_TYPE_U32, 0, false },
+    { TCA_TUNNEL_KEY_ENC_IPV4_DST, MNL_TYPE_U32, 0, false },
+    { TCA_TUNNEL_KEY_ENC_IPV6_SRC, MNL_TYPE_UNSPEC,
+      sizeof (struct in6_addr), false },
+    { TCA_TUNNEL_KEY_ENC_IPV6_DST, MNL_TYPE_UNSPEC,
+      sizeof (struct in6_addr), false },
+    { TCA_TUNNEL_KEY_ENC_KEY_ID, MNL_TYPE_U32, 0, false },
+    { TCA_TUNNEL_KEY_PAD, MNL_TYPE_UNSPEC, 0, true },
+    { TCA_TUNNEL_KEY_ENC_DST_PORT, MNL_TYPE_U16, 0, false },
+    { TCA_TUNNEL_KEY_NO_CSUM, MNL_TYPE_U8, 0, false },
+    { TCA_TUNNEL_KEY_ENC_OPTS, MNL_TYPE_NESTED, 0, false },
+    { TCA_TUNNEL_KEY_ENC_TOS, MNL_TYPE_U8, 0, false },
+    { TCA_TUNNEL_KEY_ENC_TTL, MNL_TYPE_U8, 0, false },
+};
+
 /* The exact TC action that expresses each modelled action. */
 static const struct act_map act_maps[] = {
     { FLOWER_ACT_DROP, AK_GACT, 0, TC_ACT_SHOT },
@@ -156,6 +180,10 @@ static const struct act_map act_maps[] = {
     { FLOWER_ACT_MPLS_PUSH, AK_MPLS, TCA_MPLS_ACT_PUSH, TC_ACT_PIPE },
     { FLOWER_ACT_MPLS_POP, AK_MPLS, TCA_MPLS_ACT_POP, TC_ACT_PIPE },
     { FLOWER_ACT_MPLS_SET, AK_MPLS, TCA_MPLS_ACT_MODIFY, TC_ACT_PIPE },
+    { FLOWER_ACT_TUNNEL_SET, AK_TUNNEL_KEY, TCA_TUNNEL_KEY_ACT_SET,
+      TC_ACT_PIPE },
+    { FLOWER_ACT_TUNNEL_RELEASE, AK_TUNNEL_KEY, TCA_TUNNEL_KEY_ACT_RELEASE,
+      TC_ACT_PIPE },
 };
 
 static act_put_func put_gact, put_mirred, put_vlan;
@@ -193,6 +221,10 @@ static const struct act_kind {
     [AK_MPLS] = { "mpls", mpls_policy, ARRAY_SIZE(mpls_policy),
                   TCA_MPLS_MAX, TCA_MPLS_PARMS, TCA_MPLS_TM,
                   codec_put_mpls, codec_decode_mpls },
+    [AK_TUNNEL_KEY] = { "tunnel_key", tunnel_key_policy,
+                        ARRAY_SIZE(tunnel_key_policy), TCA_TUNNEL_KEY_MAX,
+                        TCA_TUNNEL_KEY_PARMS, TCA_TUNNEL_KEY_TM,
+                        codec_put_tunnel_key, codec_decode_tunnel_key },
 };
 
 /* Walk over TCA_FLOWER_ACT: one nest per action, numbered 1...n. */

@@ -33,6 +33,14 @@
  * label, copied byte for byte like the network-order fields: the model
  * keeps them in host order too.  The kernel itself refuses (EINVAL)
  * ct_state combinations that cannot match (fl_validate_ct_state()).
+ *
+ * Tunnel keys (enc_*) hold whatever the packet's tunnel metadata has,
+ * whatever its ethertype.  cls_flower keeps the outer IPv4 and IPv6
+ * addresses in one union: given both, fl_set_key() writes the IPv6 ones
+ * over the IPv4 ones and matches a mix of the two, and fl_dump_key()
+ * reports only the family of the last written.  So neither encoding nor
+ * decoding accepts both.  The tunnel options (Geneve TLVs, VXLAN GBP) are
+ * flower-codec-tunnel.c's.
  */
 
 #include <errno.h>
@@ -55,6 +63,7 @@ enum key_cond {
     KC_CVLAN,                   /* So is the one after the outer tag. */
     KC_IP,                      /* Effective ethertype is IPv4 or IPv6. */
     KC_NO_IPV4,                 /* No IPv4 address matched (IPv4 wins). */
+    KC_NO_ENC_IPV4,             /* No outer IPv4 address matched. */
     KC_TCP,                     /* ip_proto is TCP. */
     KC_UDP,                     /* ip_proto is UDP. */
     KC_SCTP,                    /* ip_proto is SCTP. */
@@ -82,9 +91,9 @@ struct key_field {
  * codec_key_policy() for the exact size of each attribute.  A field with
  * several attributes (ports, ICMP) has a row for each, and the row whose
  * condition holds is used.  VLAN ids/priorities (host order, sub-byte
- * masks: 'vlan_tags') and the fragment flags (big-endian bitmap) are not
- * byte copies: see put_vlan(), put_ip_flags(), decode_vlan() and
- * decode_ip_flags(). */
+ * masks: 'vlan_tags'), the fragment flags (big-endian bitmap) and the
+ * tunnel options are not byte copies: see put_vlan(), put_ip_flags(),
+ * decode_vlan(), decode_ip_flags() and flower-codec-tunnel.c. */
 static const struct key_field key_fields[] = {
     KF(TCA_FLOWER_KEY_ETH_DST, TCA_FLOWER_KEY_ETH_DST_MASK, eth_dst, KC_ANY),
     KF(TCA_FLOWER_KEY_ETH_SRC, TCA_FLOWER_KEY_ETH_SRC_MASK, eth_src, KC_ANY),
@@ -131,6 +140,23 @@ static const struct key_field key_fields[] = {
     KF(TCA_FLOWER_KEY_CT_MARK, TCA_FLOWER_KEY_CT_MARK_MASK, ct_mark, KC_ANY),
     KF(TCA_FLOWER_KEY_CT_LABELS, TCA_FLOWER_KEY_CT_LABELS_MASK, ct_label,
        KC_ANY),
+    KF(TCA_FLOWER_KEY_ENC_KEY_ID, 0, enc_key_id, KC_ANY),
+    KF(TCA_FLOWER_KEY_ENC_IPV4_SRC, TCA_FLOWER_KEY_ENC_IPV4_SRC_MASK,
+       enc_ipv4_src, KC_ANY),
+    KF(TCA_FLOWER_KEY_ENC_IPV4_DST, TCA_FLOWER_KEY_ENC_IPV4_DST_MASK,
+       enc_ipv4_dst, KC_ANY),
+    KF(TCA_FLOWER_KEY_ENC_IPV6_SRC, TCA_FLOWER_KEY_ENC_IPV6_SRC_MASK,
+       enc_ipv6_src, KC_NO_ENC_IPV4),
+    KF(TCA_FLOWER_KEY_ENC_IPV6_DST, TCA_FLOWER_KEY_ENC_IPV6_DST_MASK,
+       enc_ipv6_dst, KC_NO_ENC_IPV4),
+    KF(TCA_FLOWER_KEY_ENC_IP_TOS, TCA_FLOWER_KEY_ENC_IP_TOS_MASK, enc_tos,
+       KC_ANY),
+    KF(TCA_FLOWER_KEY_ENC_IP_TTL, TCA_FLOWER_KEY_ENC_IP_TTL_MASK, enc_ttl,
+       KC_ANY),
+    KF(TCA_FLOWER_KEY_ENC_UDP_SRC_PORT, TCA_FLOWER_KEY_ENC_UDP_SRC_PORT_MASK,
+       enc_tp_src, KC_ANY),
+    KF(TCA_FLOWER_KEY_ENC_UDP_DST_PORT, TCA_FLOWER_KEY_ENC_UDP_DST_PORT_MASK,
+       enc_tp_dst, KC_ANY),
 };
 
 /* The id and priority of a VLAN tag: host order, 12 and 3 bits, and
@@ -164,6 +190,8 @@ static const struct attr_policy special_key_policy[] = {
     { TCA_FLOWER_KEY_CVLAN_PRIO, MNL_TYPE_U8, 0, false },
     { TCA_FLOWER_KEY_FLAGS, MNL_TYPE_U32, 0, false },
     { TCA_FLOWER_KEY_FLAGS_MASK, MNL_TYPE_U32, 0, false },
+    { TCA_FLOWER_KEY_ENC_OPTS, MNL_TYPE_NESTED, 0, false },
+    { TCA_FLOWER_KEY_ENC_OPTS_MASK, MNL_TYPE_NESTED, 0, false },
 };
 
 static bool put_vlan(struct nlmsghdr *, const struct flower_rule *);
@@ -206,7 +234,8 @@ codec_put_keys(struct nlmsghdr *nlh, const struct flower_rule *rule)
         }
     }
     return (put_vlan(nlh, rule) && put_ip_flags(nlh, rule)
-            && codec_put_mpls_keys(nlh, rule));
+            && codec_put_mpls_keys(nlh, rule)
+            && codec_put_enc_opts(nlh, rule));
 }
 
 /* Puts the id and priority attributes of each VLAN tag that 'rule'
@@ -316,6 +345,7 @@ key_cond_holds(const struct flower_rule *rule, enum key_cond cond)
     case KC_CVLAN: return qinq;
     case KC_IP: return eth == htons(ETH_P_IP) || eth == htons(ETH_P_IPV6);
     case KC_NO_IPV4: return !mask->ipv4_src && !mask->ipv4_dst;
+    case KC_NO_ENC_IPV4: return !mask->enc_ipv4_src && !mask->enc_ipv4_dst;
     case KC_TCP: return proto == IPPROTO_TCP;
     case KC_UDP: return proto == IPPROTO_UDP;
     case KC_SCTP: return proto == IPPROTO_SCTP;
@@ -363,6 +393,9 @@ codec_decode_keys(const struct nlattr *const *tb, uint16_t protocol,
     }
     if (!error) {
         error = codec_decode_mpls_keys(tb, rule);
+    }
+    if (!error) {
+        error = codec_decode_enc_opts(tb, rule);
     }
 
     /* The kernel reports no key it ignores, and of several attributes for a

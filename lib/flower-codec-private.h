@@ -3,9 +3,9 @@
  * flower-codec.c (messages, the filter header, the decode driver and the
  * attribute walks), flower-codec-keys.c (the match keys),
  * flower-codec-actions.c (the actions), flower-codec-pedit.c (the header
- * rewrites and checksum updates among them), flower-codec-ct.c (conntrack)
- * and flower-codec-mpls.c (MPLS keys and actions).  Not for use outside the
- * codec.
+ * rewrites and checksum updates among them), flower-codec-ct.c (conntrack),
+ * flower-codec-mpls.c (MPLS keys and actions) and flower-codec-tunnel.c
+ * (tunnel options and act_tunnel_key).  Not for use outside the codec.
  */
 #ifndef FLOWER_CODEC_PRIVATE_H
 #define FLOWER_CODEC_PRIVATE_H 1
@@ -73,6 +73,7 @@ int codec_decode_actions(const struct nlattr *list, struct flower_rule *);
  * 'act_kinds'. */
 enum act_kind_id {
     AK_GACT, AK_MIRRED, AK_VLAN, AK_CT, AK_PEDIT, AK_CSUM, AK_MPLS,
+    AK_TUNNEL_KEY,
 };
 
 /* The exact TC action that expresses a modelled action (a row of
@@ -83,7 +84,8 @@ struct act_map {
     enum act_kind_id kind;          /* TC action kind. */
     int variant;                    /* tc_mirred 'eaction', tc_vlan
                                      * 'v_action', TCA_CT_ACT_CLEAR or 0 for
-                                     * ct, tc_mpls 'm_action', 0 for the
+                                     * ct, tc_mpls 'm_action',
+                                     * tc_tunnel_key 't_action', 0 for the
                                      * others. */
     int control;                    /* tc_gen 'action': a TC_ACT_* verdict;
                                      * TC_ACT_GOTO_CHAIN takes the chain in
@@ -115,6 +117,13 @@ act_decode_func codec_decode_ct;
 /* act_mpls (flower-codec-mpls.c). */
 act_put_func codec_put_mpls;
 act_decode_func codec_decode_mpls;
+
+/* Tunnel option keys and act_tunnel_key (flower-codec-tunnel.c). */
+bool codec_put_enc_opts(struct nlmsghdr *, const struct flower_rule *);
+int codec_decode_enc_opts(const struct nlattr *const *tb,
+                          struct flower_rule *);
+act_put_func codec_put_tunnel_key;
+act_decode_func codec_decode_tunnel_key;
 
 /* Attribute walks (flower-codec.c).  Each callback validates an attribute
  * with libmnl before anything reads it, and a walk fails unless the

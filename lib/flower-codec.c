@@ -7,8 +7,9 @@
  * This file holds the messages, the filter header, the decode driver and
  * the attribute walks; flower-codec-keys.c the match keys and
  * flower-codec-actions.c the actions, each driven by one table;
- * flower-codec-pedit.c and flower-codec-ct.c the options of the header
- * rewrite and conntrack actions.
+ * flower-codec-pedit.c, flower-codec-ct.c and flower-codec-mpls.c the
+ * options of the header rewrite, conntrack and MPLS actions, and
+ * flower-codec-tunnel.c the tunnel options and act_tunnel_key.
  *
  * flower_decode() relies on 'nlmsg_len' having been checked against the
  * received size (as mnl_nlmsg_ok() and mnl_cb_run() do; the API passes no
@@ -184,10 +185,10 @@ flower_decode(const struct nlmsghdr *nlh, struct flower_rule *rule)
     return decode_options(tb[TCA_OPTIONS], rule->protocol, rule);
 }
 
-/* Encoding.  A message stays far below FLOWER_MSG_BUFSIZE (about 3.5 kB
- * with every key, FLOWER_MAX_ACTIONS actions and FLOWER_MAX_PEDIT_KEYS
- * pedit keys, the most flower-codec-pedit.c puts), so puts are
- * unchecked. */
+/* Encoding.  A message stays below FLOWER_MSG_BUFSIZE (about 6.5 kB with
+ * every key, FLOWER_MAX_ACTIONS actions, FLOWER_MAX_PEDIT_KEYS pedit keys
+ * and the most Geneve TLVs in the match and in a tunnel set: test
+ * tunnel_msg_size), so puts are unchecked. */
 
 /* Starts into 'buf' a filter request of 'type' for 'id' and 'protocol',
  * with TCA_KIND and TCA_CHAIN (always, chain 0 included). */

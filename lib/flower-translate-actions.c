@@ -327,6 +327,12 @@ translate_push_mpls(const struct nlattr *nla, struct flower_rule *rule,
         return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED,
                               "push_mpls");
     }
+    if (mpls_lse_to_label(push->mpls_lse) == MPLS_IMPLICIT_NULL
+        || !mpls_lse_to_ttl(push->mpls_lse)) {
+        /* act_mpls refuses the implicit null label and TTL 0. */
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                              "push_mpls label 3 or ttl 0");
+    }
     action = add_action(rule, FLOWER_ACT_MPLS_PUSH, refusal);
     if (!action) {
         return EOPNOTSUPP;

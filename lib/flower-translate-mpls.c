@@ -159,6 +159,13 @@ flower_translate_set_mpls(const struct nlattr *key_attr, const void *mask_,
         return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
                               lse_fields[bad].name);
     }
+    if ((lse_mask & MPLS_LABEL_MASK
+         && mpls_lse_to_label(htonl(lse)) == MPLS_IMPLICIT_NULL)
+        || (lse_mask & MPLS_TTL_MASK && !mpls_lse_to_ttl(htonl(lse)))) {
+        /* act_mpls refuses the implicit null label and TTL 0. */
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                              "set mpls label 3 or ttl 0");
+    }
     action->type = FLOWER_ACT_MPLS_SET;
     mpls->label = mpls_lse_to_label(htonl(lse));
     mpls->tc = mpls_lse_to_tc(htonl(lse));

@@ -36,7 +36,10 @@ void flower_tunnel_set_to_odp_action(const struct flower_rule *,
                                      const struct flower_action *,
                                      struct ofpbuf *);
 
-/* MPLS (flower-translate-mpls.c). */
+/* MPLS (flower-translate-mpls.c).  act_mpls refuses to push or set the
+ * "implicit null" label (RFC 3032), which never appears in a packet. */
+#define MPLS_IMPLICIT_NULL 3
+
 int flower_translate_mpls_match(const struct flow *key, struct flow *mask,
                                 struct flower_rule *,
                                 struct offload_refusal_info *);

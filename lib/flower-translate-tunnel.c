@@ -35,6 +35,10 @@
 #include "packets.h"
 #include "util.h"
 
+/* The VXLAN-GBP flags the kernel keeps: "don't learn" and "policy
+ * applied", as OVS's 8-bit flags (bits 16-23 of the kernel's u32). */
+#define VXLAN_GBP_FLAGS 0x48
+
 /* The tunnel flags that flower has no key for (see the file comment). */
 #define TNL_FLAGS_IGNORED (FLOW_TNL_F_DONT_FRAGMENT | FLOW_TNL_F_CSUM \
                            | FLOW_TNL_F_OAM)
@@ -155,6 +159,11 @@ flower_translate_tunnel_match(const struct flow *flow, struct flow *flow_mask,
     mask->ip_tos = mask->ip_ttl = 0;
     mask->tp_src = mask->tp_dst = 0;
 
+    if (mask->gbp_flags & ~VXLAN_GBP_FLAGS) {
+        /* The kernel's VXLAN keeps only these flags. */
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_MATCH_TUNNEL,
+                              "tun_gbp_flags");
+    }
     if (mask->gbp_id || mask->gbp_flags) {
         /* VXLAN-GBP, as the datapath's u32: flags above the policy id. */
         k->enc_vxlan_gbp = (key->gbp_flags << 16) | ntohs(key->gbp_id);

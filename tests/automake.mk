@@ -11,7 +11,9 @@ tests_test_flower_codec_SOURCES = \
 	tests/test-flower-codec-mpls.c \
 	tests/test-flower-codec-nat.c \
 	tests/test-flower-codec-pedit.c \
-	tests/test-flower-codec-replies.c
+	tests/test-flower-codec-replies.c \
+	tests/test-flower-codec-tunnel.c \
+	tests/test-flower-codec-tunnel-decode.c
 tests_test_flower_codec_CPPFLAGS = -I$(top_srcdir)/lib
 tests_test_flower_codec_CFLAGS = $(OVS_WARNING_FLAGS) $(MNL_CFLAGS)
 tests_test_flower_codec_LDADD = lib/libovsoffload-tc.la

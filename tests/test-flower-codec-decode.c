@@ -318,7 +318,7 @@ const char *
 test_unknown_key(void)
 {
     static const uint16_t types[] = {
-        TCA_FLOWER_KEY_ENC_KEY_ID, TCA_FLOWER_MAX + 1, TCA_FLOWER_CLASSID,
+        TCA_FLOWER_KEY_HASH, TCA_FLOWER_MAX + 1, TCA_FLOWER_CLASSID,
     };
     struct flower_rule r;
     size_t i;

@@ -163,6 +163,79 @@ set_csum(struct flower_rule *r, int i, uint32_t flags)
     r->actions[i].csum_flags = flags;
 }
 
+/* Initializes 'r' to a rule on IPv4 TCP packets to port 80 that a VXLAN
+ * device received with VNI 100 from 10.0.0.1 to 10.0.0.2, TOS 0, TTL 64,
+ * UDP source port in 49152...65535 and destination port 4789. */
+void
+tunnel_match_rule(struct flower_rule *r)
+{
+    l4_rule(r, false, IPPROTO_TCP);
+    r->key.tp_dst = htons(80);
+    r->mask.tp_dst = 0xffff;
+    r->key.enc_key_id = htonl(100);
+    r->mask.enc_key_id = 0xffffffff;
+    r->key.enc_ipv4_src = htonl(0x0a000001);
+    r->mask.enc_ipv4_src = 0xffffffff;
+    r->key.enc_ipv4_dst = htonl(0x0a000002);
+    r->mask.enc_ipv4_dst = 0xffffffff;
+    r->key.enc_tos = 0;
+    r->mask.enc_tos = 0xff;
+    r->key.enc_ttl = 64;
+    r->mask.enc_ttl = 0xff;
+    r->key.enc_tp_src = htons(0xc000);
+    r->mask.enc_tp_src = htons(0xc000);
+    r->key.enc_tp_dst = htons(4789);
+    r->mask.enc_tp_dst = 0xffff;
+}
+
+/* Makes action 'i' of 'r' a tunnel set with every parameter: VNI 0x123456
+ * from 10.0.0.1 to 10.0.0.2, or from 2001:db8::1 to 2001:db8::2 if 'v6',
+ * to UDP port 6081, TOS 0x28, TTL 32, without UDP checksum. */
+void
+set_tunnel(struct flower_rule *r, int i, bool v6)
+{
+    struct flower_tunnel_set *t = &r->actions[i].tunnel;
+
+    memset(&r->actions[i], 0, sizeof r->actions[i]);
+    r->actions[i].type = FLOWER_ACT_TUNNEL_SET;
+    t->id = htonl(0x123456);
+    t->has_id = true;
+    if (v6) {
+        t->ipv6_src.s6_addr[0] = t->ipv6_dst.s6_addr[0] = 0x20;
+        t->ipv6_src.s6_addr[1] = t->ipv6_dst.s6_addr[1] = 0x01;
+        t->ipv6_src.s6_addr[2] = t->ipv6_dst.s6_addr[2] = 0x0d;
+        t->ipv6_src.s6_addr[3] = t->ipv6_dst.s6_addr[3] = 0xb8;
+        t->ipv6_src.s6_addr[15] = 1;
+        t->ipv6_dst.s6_addr[15] = 2;
+    } else {
+        t->ipv4_src = htonl(0x0a000001);
+        t->ipv4_dst = htonl(0x0a000002);
+    }
+    t->tp_dst = htons(6081);
+    t->tos = 0x28;
+    t->ttl = 32;
+    t->no_csum = true;
+}
+
+/* Appends to 'opts' a Geneve TLV of 'class' (host order), 'type' and
+ * 'words' 4-byte words of data whose byte i is 'fill' + i * 'step'. */
+void
+add_tlv(struct flower_geneve_opts *opts, uint16_t class, uint8_t type,
+        int words, uint8_t fill, uint8_t step)
+{
+    uint8_t *tlv = &opts->data[opts->len];
+    int i;
+
+    tlv[0] = class >> 8;
+    tlv[1] = class;
+    tlv[2] = type;
+    tlv[3] = words;
+    for (i = 0; i < words * 4; i++) {
+        tlv[4 + i] = fill + i * step;
+    }
+    opts->len += 4 + words * 4;
+}
+
 /* Encodes 'r' as an add request into 'buf'. */
 struct nlmsghdr *
 encode(const struct flower_rule *r)
@@ -226,6 +299,17 @@ compare_keys(const struct flower_key *a, const struct flower_key *b,
     CMP(a, b, mpls_tc, what);
     CMP(a, b, mpls_bos, what);
     CMP(a, b, mpls_ttl, what);
+    CMP(a, b, enc_key_id, what);
+    CMP(a, b, enc_ipv4_src, what);
+    CMP(a, b, enc_ipv4_dst, what);
+    CMP(a, b, enc_ipv6_src, what);
+    CMP(a, b, enc_ipv6_dst, what);
+    CMP(a, b, enc_tos, what);
+    CMP(a, b, enc_ttl, what);
+    CMP(a, b, enc_tp_src, what);
+    CMP(a, b, enc_tp_dst, what);
+    CMP(a, b, enc_geneve, what);
+    CMP(a, b, enc_vxlan_gbp, what);
     return NULL;
 }
 
@@ -243,6 +327,7 @@ compare_actions(const struct flower_action *a, const struct flower_action *b,
     case FLOWER_ACT_DROP:
     case FLOWER_ACT_VLAN_POP:
     case FLOWER_ACT_CT_CLEAR:
+    case FLOWER_ACT_TUNNEL_RELEASE:
         break;
     case FLOWER_ACT_REDIRECT:
     case FLOWER_ACT_MIRROR:
@@ -298,6 +383,20 @@ compare_actions(const struct flower_action *a, const struct flower_action *b,
         CMP(a, b, mpls.set_ttl, what);
         CMP(a, b, mpls.set_bos, what);
         break;
+    case FLOWER_ACT_TUNNEL_SET:
+        CMP(a, b, tunnel.id, what);
+        CMP(a, b, tunnel.has_id, what);
+        CMP(a, b, tunnel.ipv4_src, what);
+        CMP(a, b, tunnel.ipv4_dst, what);
+        CMP(a, b, tunnel.ipv6_src, what);
+        CMP(a, b, tunnel.ipv6_dst, what);
+        CMP(a, b, tunnel.tp_dst, what);
+        CMP(a, b, tunnel.tos, what);
+        CMP(a, b, tunnel.ttl, what);
+        CMP(a, b, tunnel.no_csum, what);
+        CMP(a, b, tunnel.dont_fragment, what);
+        CMP(a, b, tunnel.geneve, what);
+        break;
     }
     return NULL;
 }
@@ -329,6 +428,7 @@ compare_rules(const struct flower_rule *a, const struct flower_rule *b)
         CMP(a, b, pedit_keys[i].value, "");
         CMP(a, b, pedit_keys[i].mask, "");
     }
+    CMP(a, b, encap_geneve, "");
     CMP(a, b, has_cookie, "");
     if (a->has_cookie) {
         CMP(a, b, cookie, "");

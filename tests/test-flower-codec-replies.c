@@ -167,7 +167,7 @@ reply_list_end(struct nlmsghdr *nlh, struct reply_nests *n)
 }
 
 /* Starts action 'index' of 'kind', up to inside its TCA_ACT_OPTIONS. */
-static void
+void
 reply_act_start(struct nlmsghdr *nlh, struct reply_nests *n, uint16_t index,
                 const char *kind)
 {
@@ -178,7 +178,7 @@ reply_act_start(struct nlmsghdr *nlh, struct reply_nests *n, uint16_t index,
 
 /* Ends what reply_act_start() started, after a struct tcf_t 'tm_attr'
  * whose last use is 'lastuse' ticks (none if NO_TM). */
-static void
+void
 reply_act_end(struct nlmsghdr *nlh, struct reply_nests *n, uint16_t tm_attr,
               uint64_t lastuse)
 {

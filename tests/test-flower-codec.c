@@ -39,6 +39,11 @@ static const struct test tests[] = {
     T(rt_ct_state), T(rt_ct_zone), T(rt_ct_mark), T(rt_ct_label),
     T(zero_mask_not_encoded), T(encode_rejects), T(encode_rejects_new_keys),
     T(encode_rejects_qinq),
+    T(rt_enc_key_id), T(rt_enc_ipv4_src), T(rt_enc_ipv4_dst),
+    T(rt_enc_ipv6_src), T(rt_enc_ipv6_dst), T(rt_enc_tos), T(rt_enc_ttl),
+    T(rt_enc_udp_src), T(rt_enc_udp_dst), T(rt_enc_all),
+    T(rt_enc_geneve_one), T(rt_enc_geneve_two), T(rt_enc_geneve_masked),
+    T(rt_enc_vxlan_gbp), T(encode_rejects_enc), T(encode_rejects_geneve),
     T(act_drop), T(act_redirect), T(act_mirror_mirror_redirect),
     T(act_max), T(act_ingress), T(cookie),
     T(act_vlan_push_8021q), T(act_vlan_push_8021ad), T(act_vlan_pop),
@@ -47,6 +52,8 @@ static const struct test tests[] = {
     T(encode_rejects_actions),
     T(act_pedit_rewrite), T(act_pedit_key_bytes), T(act_pedit_two),
     T(act_pedit_refuse),
+    T(act_tunnel_set_v4), T(act_tunnel_set_v6), T(act_tunnel_set_geneve),
+    T(act_tunnel_release), T(act_tunnel_refuse), T(tunnel_msg_size),
     T(flags_skip_hw), T(flags_skip_sw), T(flags_none),
     T(id_fields), T(id_chain_zero),
     T(encode_del_get), T(encode_dump), T(encode_qdisc),
@@ -56,6 +63,9 @@ static const struct test tests[] = {
     T(decode_kernel_new_acts), T(stats_lastuse_kinds), T(decode_act_order),
     T(decode_vlan_unknown), T(decode_ct_unknown),
     T(decode_kernel_pedit), T(decode_pedit_unknown),
+    T(decode_kernel_enc_geneve), T(decode_kernel_enc_vxlan),
+    T(decode_kernel_tunnel_key), T(decode_enc_opts_unknown),
+    T(decode_tunnel_key_unknown),
     T(kind_u32), T(no_options),
     T(unknown_act_kind), T(unknown_act_use), T(unknown_key),
     T(foreign_cookie),
@@ -73,6 +83,7 @@ static const struct test tests[] = {
     T(bad_mpls_reply),
     T(act_ct_nat), T(act_ct_snat_v4), T(act_ct_dnat_v6),
     T(encode_rejects_nat), T(decode_kernel_nat), T(bad_nat_reply),
+    T(bad_enc_reply), T(bad_tunnel_key_reply),
 };
 
 /* Runs the test named by argv[1], or all of them; "--list" lists them.

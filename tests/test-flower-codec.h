@@ -78,6 +78,10 @@ void set_pedit_key(struct flower_rule *r, int i, uint8_t htype,
                    uint32_t offset, uint32_t value, uint32_t mask);
 void set_pedit(struct flower_rule *r, int i, int first, int n);
 void set_csum(struct flower_rule *r, int i, uint32_t flags);
+void tunnel_match_rule(struct flower_rule *r);
+void set_tunnel(struct flower_rule *r, int i, bool v6);
+void add_tlv(struct flower_geneve_opts *opts, uint16_t class, uint8_t type,
+             int words, uint8_t fill, uint8_t step);
 struct nlmsghdr *encode(const struct flower_rule *r);
 int decode_copy(const struct nlmsghdr *nlh, struct flower_rule *rule);
 const char *compare_rules(const struct flower_rule *a,
@@ -195,6 +199,10 @@ struct nlmsghdr *reply_simple(void);
 struct nlattr *first_opt(struct nlmsghdr *nlh);
 struct nlmsghdr *reply_list_start(struct reply_nests *n);
 struct nlmsghdr *reply_list_end(struct nlmsghdr *nlh, struct reply_nests *n);
+void reply_act_start(struct nlmsghdr *nlh, struct reply_nests *n,
+                     uint16_t index, const char *kind);
+void reply_act_end(struct nlmsghdr *nlh, struct reply_nests *n,
+                   uint16_t tm_attr, uint64_t lastuse);
 void reply_gact_tm(struct nlmsghdr *nlh, struct reply_nests *n, uint16_t index,
                    int control, uint64_t lastuse);
 void reply_vlan(struct nlmsghdr *nlh, struct reply_nests *n, uint16_t index,
@@ -263,6 +271,23 @@ test_func test_act_drop, test_act_redirect, test_act_mirror_mirror_redirect,
 /* test-flower-codec-pedit.c. */
 test_func test_act_pedit_rewrite, test_act_pedit_key_bytes, test_act_pedit_two,
           test_act_pedit_refuse;
+
+/* test-flower-codec-tunnel.c. */
+test_func test_rt_enc_key_id, test_rt_enc_ipv4_src, test_rt_enc_ipv4_dst,
+          test_rt_enc_ipv6_src, test_rt_enc_ipv6_dst, test_rt_enc_tos,
+          test_rt_enc_ttl, test_rt_enc_udp_src, test_rt_enc_udp_dst,
+          test_rt_enc_all, test_rt_enc_geneve_one, test_rt_enc_geneve_two,
+          test_rt_enc_geneve_masked, test_rt_enc_vxlan_gbp,
+          test_encode_rejects_enc, test_encode_rejects_geneve,
+          test_act_tunnel_set_v4, test_act_tunnel_set_v6,
+          test_act_tunnel_set_geneve, test_act_tunnel_release,
+          test_act_tunnel_refuse, test_tunnel_msg_size;
+
+/* test-flower-codec-tunnel-decode.c. */
+test_func test_decode_kernel_enc_geneve, test_decode_kernel_enc_vxlan,
+          test_decode_kernel_tunnel_key, test_decode_enc_opts_unknown,
+          test_decode_tunnel_key_unknown, test_bad_enc_reply,
+          test_bad_tunnel_key_reply;
 
 /* test-flower-codec-decode.c. */
 test_func test_decode_kernel_reply, test_decode_vlan_dump,
