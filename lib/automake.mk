@@ -8,6 +8,7 @@ lib_libovsoffload_tc_la_SOURCES = \
 	lib/flower-codec-keys.c \
 	lib/flower-codec-pedit.c \
 	lib/flower-codec-private.h \
+	lib/flower-codec-stats.c \
 	lib/flower-rule.h \
 	lib/offload-refusal.c \
 	lib/offload-refusal.h \

@@ -30,7 +30,6 @@
 
 #include <errno.h>
 #include <libmnl/libmnl.h>
-#include <linux/gen_stats.h>
 #include <linux/pkt_cls.h>
 #include <linux/tc_act/tc_csum.h>
 #include <linux/tc_act/tc_ct.h>
@@ -45,7 +44,6 @@
 #define MAX2(A, B) ((A) > (B) ? (A) : (B))
 
 enum {
-    MS_PER_TICK = 1000 / 100,   /* struct tcf_t counts USER_HZ ticks. */
     CT_FLAGS = TCA_CT_ACT_COMMIT | TCA_CT_ACT_FORCE,    /* Modelled. */
     CT_LABEL_LEN = sizeof ((struct flower_ct *) NULL)->label,
 
@@ -175,17 +173,6 @@ struct act_list_ctx {
     const struct nlattr *acts[TCA_ACT_MAX_PRIO + 1];    /* By number. */
 };
 
-/* Walk over TCA_ACT_STATS.  A TCA_STATS_PKT64 follows (maybe after padding)
- * the TCA_STATS_BASIC or _BASIC_HW whose 32-bit packet count overflowed
- * (___gnet_stats_copy_basic()), so order matters. */
-struct stats_ctx {
-    struct parse_state st;      /* Must be first. */
-    uint16_t last;              /* Last TCA_STATS_BASIC{,_HW} seen, or 0. */
-    bool found[2];              /* [0]: TCA_STATS_BASIC, [1]: _BASIC_HW. */
-    uint64_t bytes[2];          /* Byte counts, same indexes. */
-    uint64_t packets[2];        /* Packet counts, same indexes. */
-};
-
 static const struct act_map *find_map_by_type(enum flower_action_type);
 static bool map_fits_at(const struct act_map *, int index, int n_actions);
 static bool vlan_push_valid(const struct flower_action *);
@@ -198,10 +185,7 @@ static int decode_act_options(const struct nlattr *, const struct act_kind *,
 static int decode_masked(const struct nlattr *value,
                          const struct nlattr *mask, void *value_out,
                          void *mask_out, size_t size);
-static void decode_lastuse(const struct nlattr *, struct flower_stats *);
-static int decode_stats(const struct nlattr *, struct flower_stats *);
 static int act_list_cb(const struct nlattr *, void *ctx_);
-static int stats_cb(const struct nlattr *, void *ctx_);
 
 /* Encoding. */
 
@@ -484,8 +468,14 @@ decode_action(const struct nlattr *nest, int index, int n_actions,
         memcpy(rule->cookie, mnl_attr_get_payload(cookie), size);
         rule->has_cookie = true;
     }
-    return (!index && tb[TCA_ACT_STATS]
-            ? decode_stats(tb[TCA_ACT_STATS], &rule->stats) : 0);
+    if (!index && tb[TCA_ACT_STATS]) {
+        struct codec_act_counters counters;
+
+        error = codec_decode_act_stats(tb[TCA_ACT_STATS], &counters);
+        rule->stats.n_packets = counters.n_packets;
+        rule->stats.n_bytes = counters.n_bytes;
+    }
+    return error;
 }
 
 /* Decodes the TCA_ACT_OPTIONS nest 'options' of an action of 'kind' into
@@ -510,7 +500,7 @@ decode_act_options(const struct nlattr *options, const struct act_kind *kind,
         error = kind->decode(tb, rule, index);
     }
     if (!error && tb[kind->tm_attr]) {
-        decode_lastuse(tb[kind->tm_attr], &rule->stats);
+        codec_decode_lastuse(tb[kind->tm_attr], &rule->stats);
     }
     return error;
 }
@@ -650,43 +640,6 @@ decode_masked(const struct nlattr *value, const struct nlattr *mask,
     return 0;
 }
 
-/* Lowers 'stats->lastuse_ms' to the last use in the validated struct
- * tcf_t attribute 'attr'. */
-static void
-decode_lastuse(const struct nlattr *attr, struct flower_stats *stats)
-{
-    struct tcf_t tm;
-    uint64_t ms;
-
-    memcpy(&tm, mnl_attr_get_payload(attr), sizeof tm);
-    ms = (tm.lastuse > UINT64_MAX / MS_PER_TICK
-          ? UINT64_MAX : tm.lastuse * MS_PER_TICK);
-    if (!stats->has_lastuse || ms < stats->lastuse_ms) {
-        stats->lastuse_ms = ms;
-        stats->has_lastuse = true;
-    }
-}
-
-/* Takes the packet and byte counts of 'stats' from the TCA_ACT_STATS nest
- * 'nest': TCA_STATS_BASIC (hardware hits included), else _BASIC_HW, each
- * with the 64-bit packet count that may follow it. */
-static int
-decode_stats(const struct nlattr *nest, struct flower_stats *stats)
-{
-    struct stats_ctx ctx;
-    int error;
-    int i;
-
-    memset(&ctx, 0, sizeof ctx);
-    error = codec_parse_nested(nest, stats_cb, &ctx.st);
-    i = ctx.found[0] ? 0 : 1;
-    if (!error && ctx.found[i]) {
-        stats->n_packets = ctx.packets[i];
-        stats->n_bytes = ctx.bytes[i];
-    }
-    return error;
-}
-
 /* Attribute walks. */
 
 /* mnl_attr_cb_t for a 'struct act_list_ctx': one nest per action. */
@@ -702,41 +655,5 @@ act_list_cb(const struct nlattr *attr, void *ctx_)
         return codec_parse_fail(&ctx->st, EPROTO);
     }
     ctx->acts[type] = attr;
-    return MNL_CB_OK;
-}
-
-/* mnl_attr_cb_t for a 'struct stats_ctx'. */
-static int
-stats_cb(const struct nlattr *attr, void *ctx_)
-{
-    struct stats_ctx *ctx = ctx_;
-    uint16_t type = mnl_attr_get_type(attr);
-    struct gnet_stats_basic basic;
-    int i = type == TCA_STATS_BASIC_HW;
-
-    codec_note_attr(&ctx->st, attr);
-    if (mnl_attr_type_valid(attr, TCA_STATS_MAX) < 0) {
-        type = 0;               /* Unknown: skipped. */
-    }
-    if (type == TCA_STATS_BASIC || type == TCA_STATS_BASIC_HW) {
-        if (mnl_attr_validate2(attr, MNL_TYPE_UNSPEC, sizeof basic) < 0) {
-            return codec_parse_fail(&ctx->st, EPROTO);
-        }
-        memcpy(&basic, mnl_attr_get_payload(attr), sizeof basic);
-        ctx->found[i] = true;
-        ctx->bytes[i] = basic.bytes;
-        ctx->packets[i] = basic.packets;
-    } else if (type == TCA_STATS_PKT64) {
-        if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0) {
-            return codec_parse_fail(&ctx->st, EPROTO);
-        } else if (ctx->last) {
-            i = ctx->last == TCA_STATS_BASIC_HW;
-            ctx->packets[i] = mnl_attr_get_u64(attr);
-        }
-    }
-    if (type != TCA_STATS_PAD) {
-        ctx->last = (type == TCA_STATS_BASIC || type == TCA_STATS_BASIC_HW
-                     ? type : 0);
-    }
     return MNL_CB_OK;
 }

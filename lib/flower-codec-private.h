@@ -2,9 +2,9 @@
  * Internals shared by the files of the TC flower codec (flower-codec.h):
  * flower-codec.c (messages, the filter header, the decode driver and the
  * attribute walks), flower-codec-keys.c (the match keys),
- * flower-codec-actions.c (the actions) and flower-codec-pedit.c (the
- * header rewrites and checksum updates among them).  Not for use outside
- * the codec.
+ * flower-codec-actions.c (the actions), flower-codec-pedit.c (the header
+ * rewrites and checksum updates among them) and flower-codec-stats.c (the
+ * actions' counters).  Not for use outside the codec.
  */
 #ifndef FLOWER_CODEC_PRIVATE_H
 #define FLOWER_CODEC_PRIVATE_H 1
@@ -96,6 +96,18 @@ const struct act_map *codec_find_act_map(enum act_kind_id, int variant,
 /* act_pedit and act_csum (flower-codec-pedit.c). */
 act_put_func codec_put_pedit, codec_put_csum;
 act_decode_func codec_decode_pedit, codec_decode_csum;
+
+/* Counters of an action's TCA_ACT_STATS (flower-codec-stats.c). */
+struct codec_act_counters {
+    uint64_t n_packets;         /* TCA_STATS_BASIC, else _BASIC_HW. */
+    uint64_t n_bytes;
+    uint64_t n_drops;           /* TCA_STATS_QUEUE. */
+    uint64_t n_overlimits;
+};
+
+int codec_decode_act_stats(const struct nlattr *,
+                           struct codec_act_counters *);
+void codec_decode_lastuse(const struct nlattr *, struct flower_stats *);
 
 /* Attribute walks (flower-codec.c).  Each callback validates an attribute
  * with libmnl before anything reads it, and a walk fails unless the

@@ -6,8 +6,9 @@
  *
  * This file holds the messages, the filter header, the decode driver and
  * the attribute walks; flower-codec-keys.c the match keys and
- * flower-codec-actions.c the actions, each driven by one table, and
- * flower-codec-pedit.c the options of the header rewrite actions.
+ * flower-codec-actions.c the actions, each driven by one table,
+ * flower-codec-pedit.c the options of the header rewrite actions and
+ * flower-codec-stats.c the actions' counters.
  *
  * flower_decode() relies on 'nlmsg_len' having been checked against the
  * received size (as mnl_nlmsg_ok() and mnl_cb_run() do; the API passes no
