@@ -7,11 +7,13 @@ lib_libovsoffload_tc_la_SOURCES = \
 	lib/flower-codec-actions.c \
 	lib/flower-codec-keys.c \
 	lib/flower-codec-pedit.c \
+	lib/flower-codec-police.c \
 	lib/flower-codec-private.h \
 	lib/flower-codec-stats.c \
 	lib/flower-rule.h \
 	lib/offload-refusal.c \
 	lib/offload-refusal.h \
+	lib/tc-police-codec.h \
 	lib/tc-transport.c \
 	lib/tc-transport.h
 lib_libovsoffload_tc_la_LIBADD = $(MNL_LIBS)

@@ -4,15 +4,17 @@
  * and verdict) that expresses each modelled action, read in both
  * directions; each kind in 'act_kinds' has one function that puts its
  * options and one that reads them back (those of pedit and csum live in
- * flower-codec-pedit.c).  Any other TC action is not ours (EOPNOTSUPP), so
- * a foreign rule is never mistaken for one of ours.
+ * flower-codec-pedit.c, police's in flower-codec-police.c).  Any other TC
+ * action is not ours (EOPNOTSUPP), so a foreign rule is never mistaken for
+ * one of ours.
  *
  * The kernel runs the actions in order while each returns TC_ACT_PIPE and
  * stops at the first other verdict (tcf_action_exec()).  So every action
- * but the last must be a PIPE one (mirror, VLAN, ct, pedit, csum) and the
- * last must end the list (drop, redirect, goto chain): an action after an
- * ending one would never run, and no datapath flow translates to a list
- * that ends with a PIPE one (the packet would go on up the stack).
+ * but the last must be a PIPE one (mirror, VLAN, ct, pedit, csum, and
+ * police for the packets that conform to it) and the last must end the
+ * list (drop, redirect, goto chain): an action after an ending one would
+ * never run, and no datapath flow translates to a list that ends with a
+ * PIPE one (the packet would go on up the stack).
  * Encoding refuses either, and decoding reports either as not ours.
  *
  * Values that the kernel would silently truncate or ignore, rather than
@@ -22,8 +24,11 @@
  * mark, label or force without commit (act_ct applies mark and label only
  * when committing; OVS accepts force only with commit).
  *
- * Counters come from the first action, which every matching packet passes.
- * The last use is the most recent of all the actions' struct tcf_t, which
+ * A police action is a meter that many rules share, so its counters and
+ * last use are those of all of them, not the rule's: they are skipped.
+ * Counters come from the first other action, which every matching packet
+ * passes (or, after a meter, every packet the meter lets through).  The
+ * last use is the most recent of the other actions' struct tcf_t, which
  * counts clock_t ticks (jiffies_to_clock_t(): USER_HZ, which is 100, i.e.
  * 10 ms a tick, on every architecture but Alpha).
  */
@@ -50,7 +55,8 @@ enum {
     /* Largest option type of any kind in 'act_kinds'. */
     ACT_OPTS_MAX = MAX2(MAX2(MAX2(TCA_GACT_MAX, TCA_MIRRED_MAX),
                              MAX2(TCA_VLAN_MAX, TCA_CT_MAX)),
-                        MAX2(TCA_PEDIT_MAX, TCA_CSUM_MAX)),
+                        MAX2(MAX2(TCA_PEDIT_MAX, TCA_CSUM_MAX),
+                             TCA_POLICE_MAX)),
 };
 
 /* Action attributes read; others (index, flags, hw stats) are ignored. */
@@ -116,6 +122,19 @@ static const struct attr_policy csum_policy[] = {
     { TCA_CSUM_PAD, MNL_TYPE_UNSPEC, 0, true },
 };
 
+/* act_police options, as tcf_police_dump() puts them for a police with a
+ * rate of either kind; others (rate tables, which the kernel never dumps,
+ * a peak or average rate): EOPNOTSUPP. */
+static const struct attr_policy police_policy[] = {
+    { TCA_POLICE_TM, MNL_TYPE_UNSPEC, sizeof (struct tcf_t), false },
+    { TCA_POLICE_TBF, MNL_TYPE_UNSPEC, sizeof (struct tc_police), false },
+    { TCA_POLICE_RESULT, MNL_TYPE_U32, 0, false },
+    { TCA_POLICE_RATE64, MNL_TYPE_U64, 0, false },
+    { TCA_POLICE_PKTRATE64, MNL_TYPE_U64, 0, false },
+    { TCA_POLICE_PKTBURST64, MNL_TYPE_U64, 0, false },
+    { TCA_POLICE_PAD, MNL_TYPE_UNSPEC, 0, true },
+};
+
 /* The exact TC action that expresses each modelled action. */
 static const struct act_map act_maps[] = {
     { FLOWER_ACT_DROP, AK_GACT, 0, TC_ACT_SHOT },
@@ -131,6 +150,7 @@ static const struct act_map act_maps[] = {
     { FLOWER_ACT_CT_CLEAR, AK_CT, TCA_CT_ACT_CLEAR, TC_ACT_PIPE },
     { FLOWER_ACT_PEDIT, AK_PEDIT, 0, TC_ACT_PIPE },
     { FLOWER_ACT_CSUM, AK_CSUM, 0, TC_ACT_PIPE },
+    { FLOWER_ACT_POLICE, AK_POLICE, 0, TC_ACT_PIPE },
 };
 
 static act_put_func put_gact, put_mirred, put_vlan, put_ct;
@@ -146,6 +166,7 @@ static const struct act_kind {
     uint16_t tm_attr;                   /* struct tcf_t. */
     act_put_func *put;
     act_decode_func *decode;
+    bool shared;                        /* Counts for many rules. */
 } act_kinds[] = {
     [AK_GACT] = { "gact", gact_policy, ARRAY_SIZE(gact_policy),
                   TCA_GACT_MAX, TCA_GACT_PARMS, TCA_GACT_TM,
@@ -165,6 +186,9 @@ static const struct act_kind {
     [AK_CSUM] = { "csum", csum_policy, ARRAY_SIZE(csum_policy),
                   TCA_CSUM_MAX, TCA_CSUM_PARMS, TCA_CSUM_TM,
                   codec_put_csum, codec_decode_csum },
+    [AK_POLICE] = { "police", police_policy, ARRAY_SIZE(police_policy),
+                    TCA_POLICE_MAX, TCA_POLICE_TBF, TCA_POLICE_TM,
+                    codec_put_police, codec_decode_police, true },
 };
 
 /* Walk over TCA_FLOWER_ACT: one nest per action, numbered 1...n. */
@@ -180,6 +204,8 @@ static bool ct_needs_commit(const struct flower_ct *);
 
 static int decode_action(const struct nlattr *, int index, int n_actions,
                          struct flower_rule *);
+static bool counts_for_rule(const struct flower_rule *, int index,
+                            const struct act_kind *);
 static int decode_act_options(const struct nlattr *, const struct act_kind *,
                               struct flower_rule *, int index);
 static int decode_masked(const struct nlattr *value,
@@ -421,8 +447,8 @@ codec_decode_actions(const struct nlattr *list, struct flower_rule *rule)
 }
 
 /* Decodes action nest 'nest', number 'index' of 'n_actions', into 'rule':
- * the action, the cookie if it is the last action, the counters if it is
- * the first, and its last use. */
+ * the action, the cookie if it is the last action, the counters if they
+ * are the rule's (counts_for_rule()), and its last use. */
 static int
 decode_action(const struct nlattr *nest, int index, int n_actions,
               struct flower_rule *rule)
@@ -468,7 +494,7 @@ decode_action(const struct nlattr *nest, int index, int n_actions,
         memcpy(rule->cookie, mnl_attr_get_payload(cookie), size);
         rule->has_cookie = true;
     }
-    if (!index && tb[TCA_ACT_STATS]) {
+    if (counts_for_rule(rule, index, kind) && tb[TCA_ACT_STATS]) {
         struct codec_act_counters counters;
 
         error = codec_decode_act_stats(tb[TCA_ACT_STATS], &counters);
@@ -478,9 +504,31 @@ decode_action(const struct nlattr *nest, int index, int n_actions,
     return error;
 }
 
+/* Returns true if action 'index' of 'rule', of 'kind', is its first that
+ * no other rule shares, whose counters are then the rule's.  The actions
+ * before it are decoded. */
+static bool
+counts_for_rule(const struct flower_rule *rule, int index,
+                const struct act_kind *kind)
+{
+    int i;
+
+    if (kind->shared) {
+        return false;
+    }
+    for (i = 0; i < index; i++) {
+        const struct act_map *map = find_map_by_type(rule->actions[i].type);
+
+        if (!act_kinds[map->kind].shared) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Decodes the TCA_ACT_OPTIONS nest 'options' of an action of 'kind' into
  * action 'index' of 'rule', and lowers the rule's last use to the
- * action's. */
+ * action's unless other rules share it. */
 static int
 decode_act_options(const struct nlattr *options, const struct act_kind *kind,
                    struct flower_rule *rule, int index)
@@ -499,7 +547,7 @@ decode_act_options(const struct nlattr *options, const struct act_kind *kind,
     if (!error) {
         error = kind->decode(tb, rule, index);
     }
-    if (!error && tb[kind->tm_attr]) {
+    if (!error && tb[kind->tm_attr] && !kind->shared) {
         codec_decode_lastuse(tb[kind->tm_attr], &rule->stats);
     }
     return error;

@@ -3,8 +3,10 @@
  * flower-codec.c (messages, the filter header, the decode driver and the
  * attribute walks), flower-codec-keys.c (the match keys),
  * flower-codec-actions.c (the actions), flower-codec-pedit.c (the header
- * rewrites and checksum updates among them) and flower-codec-stats.c (the
- * actions' counters).  Not for use outside the codec.
+ * rewrites and checksum updates among them), flower-codec-police.c (the
+ * police options of meters and of the rules that use them) and
+ * flower-codec-stats.c (the actions' counters).  Not for use outside the
+ * codec.
  */
 #ifndef FLOWER_CODEC_PRIVATE_H
 #define FLOWER_CODEC_PRIVATE_H 1
@@ -63,11 +65,15 @@ int codec_decode_actions(const struct nlattr *list, struct flower_rule *);
 
 /* TC action kinds the codec speaks: indexes in flower-codec-actions.c's
  * 'act_kinds'. */
-enum act_kind_id { AK_GACT, AK_MIRRED, AK_VLAN, AK_CT, AK_PEDIT, AK_CSUM };
+enum act_kind_id {
+    AK_GACT, AK_MIRRED, AK_VLAN, AK_CT, AK_PEDIT, AK_CSUM, AK_POLICE,
+};
 
 /* The exact TC action that expresses a modelled action (a row of
- * flower-codec-actions.c's 'act_maps').  Every parameter struct begins
- * with 'tc_gen', whose 'action' is the verdict. */
+ * flower-codec-actions.c's 'act_maps').  Every parameter struct but
+ * police's begins with 'tc_gen', whose 'action' is the verdict; police
+ * has two, and 'control' is the one with which the packets that go on
+ * leave it (TCA_POLICE_RESULT, for those that conform). */
 struct act_map {
     enum flower_action_type type;   /* Modelled action. */
     enum act_kind_id kind;          /* TC action kind. */
@@ -96,6 +102,13 @@ const struct act_map *codec_find_act_map(enum act_kind_id, int variant,
 /* act_pedit and act_csum (flower-codec-pedit.c). */
 act_put_func codec_put_pedit, codec_put_csum;
 act_decode_func codec_decode_pedit, codec_decode_csum;
+
+/* act_police (flower-codec-police.c). */
+struct tc_meter_police;
+act_put_func codec_put_police;
+act_decode_func codec_decode_police;
+int codec_police_meter(const struct nlattr *const *tb,
+                       struct tc_meter_police *);
 
 /* Counters of an action's TCA_ACT_STATS (flower-codec-stats.c). */
 struct codec_act_counters {

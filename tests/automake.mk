@@ -9,6 +9,7 @@ tests_test_flower_codec_SOURCES = \
 	tests/test-flower-codec-keys.c \
 	tests/test-flower-codec-malformed.c \
 	tests/test-flower-codec-pedit.c \
+	tests/test-flower-codec-police.c \
 	tests/test-flower-codec-replies.c
 tests_test_flower_codec_CPPFLAGS = -I$(top_srcdir)/lib
 tests_test_flower_codec_CFLAGS = $(OVS_WARNING_FLAGS) $(MNL_CFLAGS)

@@ -154,6 +154,15 @@ set_pedit(struct flower_rule *r, int i, int first, int n)
     r->actions[i].pedit.n = n;
 }
 
+/* Makes action 'i' of 'r' a reference to the meter (police) 'index'. */
+void
+set_police(struct flower_rule *r, int i, uint32_t index)
+{
+    memset(&r->actions[i], 0, sizeof r->actions[i]);
+    r->actions[i].type = FLOWER_ACT_POLICE;
+    r->actions[i].police_index = index;
+}
+
 /* Makes action 'i' of 'r' a csum of 'flags'. */
 void
 set_csum(struct flower_rule *r, int i, uint32_t flags)
@@ -269,6 +278,9 @@ compare_actions(const struct flower_action *a, const struct flower_action *b,
         break;
     case FLOWER_ACT_CSUM:
         CMP(a, b, csum_flags, what);
+        break;
+    case FLOWER_ACT_POLICE:
+        CMP(a, b, police_index, what);
         break;
     }
     return NULL;

@@ -47,6 +47,7 @@ static const struct test tests[] = {
     T(encode_rejects_actions),
     T(act_pedit_rewrite), T(act_pedit_key_bytes), T(act_pedit_two),
     T(act_pedit_refuse),
+    T(act_police_redirect), T(act_police_drop), T(act_police_refuse),
     T(flags_skip_hw), T(flags_skip_sw), T(flags_none),
     T(id_fields), T(id_chain_zero),
     T(encode_del_get), T(encode_dump), T(encode_qdisc),
@@ -56,6 +57,7 @@ static const struct test tests[] = {
     T(decode_kernel_new_acts), T(stats_lastuse_kinds), T(decode_act_order),
     T(decode_vlan_unknown), T(decode_ct_unknown),
     T(decode_kernel_pedit), T(decode_pedit_unknown),
+    T(decode_police_dump), T(decode_police_two), T(decode_police_foreign),
     T(kind_u32), T(no_options),
     T(unknown_act_kind), T(unknown_act_use), T(unknown_key),
     T(foreign_cookie),
@@ -65,7 +67,7 @@ static const struct test tests[] = {
     T(bad_key_combination), T(bad_new_key_len), T(bad_new_key_combination),
     T(bad_cvlan_len), T(bad_qinq_combination),
     T(bad_act_attr_size), T(bad_act_combination),
-    T(bad_pedit_reply), T(bad_csum_reply),
+    T(bad_pedit_reply), T(bad_csum_reply), T(bad_police_reply),
 };
 
 /* Runs the test named by argv[1], or all of them; "--list" lists them.

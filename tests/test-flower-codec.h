@@ -10,6 +10,7 @@
 
 #include "flower-codec.h"
 
+#include <linux/pkt_cls.h>
 #include <linux/tc_act/tc_pedit.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -78,6 +79,7 @@ void set_pedit_key(struct flower_rule *r, int i, uint8_t htype,
                    uint32_t offset, uint32_t value, uint32_t mask);
 void set_pedit(struct flower_rule *r, int i, int first, int n);
 void set_csum(struct flower_rule *r, int i, uint32_t flags);
+void set_police(struct flower_rule *r, int i, uint32_t index);
 struct nlmsghdr *encode(const struct flower_rule *r);
 int decode_copy(const struct nlmsghdr *nlh, struct flower_rule *rule);
 const char *compare_rules(const struct flower_rule *a,
@@ -224,6 +226,26 @@ const char *check_act_reply(int line, const char *kind, const struct opt *opts,
     TRY(check_act_reply(__LINE__, KIND, OPTS, N_OPTS, BAD_TYPE,         \
                         BAD_SIZE, ERROR))
 
+/* test-flower-codec-police.c: police actions as the kernel dumps them. */
+
+/* A police action, as tcf_police_dump() puts it, and its counters. */
+struct police_reply {
+    struct tc_police p;         /* TCA_POLICE_TBF. */
+    uint32_t result;            /* TCA_POLICE_RESULT, unless 0. */
+    uint32_t avrate;            /* TCA_POLICE_AVRATE, unless 0. */
+    uint64_t rate64;            /* TCA_POLICE_RATE64, unless 0. */
+    uint64_t pkt_rate;          /* TCA_POLICE_PKTRATE64, unless 0. */
+    uint64_t pkt_burst;         /* TCA_POLICE_PKTBURST64, unless 0. */
+    uint64_t lastuse;           /* TCA_POLICE_TM, unless NO_TM. */
+    uint64_t packets, bytes;    /* TCA_STATS_BASIC. */
+    uint32_t drops;             /* TCA_STATS_QUEUE drops and overlimits. */
+    uint32_t act_flags;         /* TCA_ACT_FLAGS, unless 0. */
+};
+
+void police_reply_init(struct police_reply *pr, uint32_t index);
+void put_police_act(struct nlmsghdr *nlh, uint16_t type,
+                    const struct police_reply *pr);
+
 /* Tests. */
 
 /* A test: returns NULL on success, else why it failed. */
@@ -261,6 +283,12 @@ test_func test_act_drop, test_act_redirect, test_act_mirror_mirror_redirect,
 /* test-flower-codec-pedit.c. */
 test_func test_act_pedit_rewrite, test_act_pedit_key_bytes, test_act_pedit_two,
           test_act_pedit_refuse;
+
+/* test-flower-codec-police.c. */
+test_func test_act_police_redirect, test_act_police_drop,
+          test_act_police_refuse, test_decode_police_dump,
+          test_decode_police_two, test_decode_police_foreign,
+          test_bad_police_reply;
 
 /* test-flower-codec-decode.c. */
 test_func test_decode_kernel_reply, test_decode_vlan_dump,
