@@ -13,6 +13,7 @@ lib_libovsoffload_tc_la_SOURCES = \
 	lib/flower-rule.h \
 	lib/offload-refusal.c \
 	lib/offload-refusal.h \
+	lib/tc-police-codec.c \
 	lib/tc-police-codec.h \
 	lib/tc-transport.c \
 	lib/tc-transport.h

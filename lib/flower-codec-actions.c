@@ -526,6 +526,34 @@ counts_for_rule(const struct flower_rule *rule, int index,
     return true;
 }
 
+/* Validates the TCA_ACT_OPTIONS nest 'options' of an action of 'kind_id'
+ * and indexes its attributes in 'tb', which has room for the kind's
+ * highest option type and is zeroed.  Returns 0, EPROTO if an attribute
+ * is malformed, EOPNOTSUPP if one is not an attribute the codec reads (a
+ * variant of the kind that is not ours, whose parameter struct may then
+ * be another), or EPROTO if the parameter struct is missing.  Every
+ * attribute is checked before an unknown one makes the action not ours,
+ * so that what 'tb' then holds can be trusted all the same. */
+int
+codec_parse_act_options(const struct nlattr *options,
+                        enum act_kind_id kind_id, const struct nlattr **tb)
+{
+    const struct act_kind *kind = &act_kinds[kind_id];
+    struct policy_ctx ctx = {
+        .policy = kind->policy, .n_policy = kind->n_policy,
+        .max = kind->max, .tb = tb,
+    };
+    int error;
+
+    error = codec_parse_nested(options, codec_policy_cb, &ctx.st);
+    if (!error && ctx.unknown) {
+        error = EOPNOTSUPP;
+    } else if (!error && !tb[kind->parms_attr]) {
+        error = EPROTO;
+    }
+    return error;
+}
+
 /* Decodes the TCA_ACT_OPTIONS nest 'options' of an action of 'kind' into
  * action 'index' of 'rule', and lowers the rule's last use to the
  * action's unless other rules share it. */
@@ -534,16 +562,9 @@ decode_act_options(const struct nlattr *options, const struct act_kind *kind,
                    struct flower_rule *rule, int index)
 {
     const struct nlattr *tb[ACT_OPTS_MAX + 1] = { NULL };
-    struct policy_ctx ctx = {
-        .policy = kind->policy, .n_policy = kind->n_policy,
-        .max = kind->max, .strict = true, .tb = tb,
-    };
     int error;
 
-    error = codec_parse_nested(options, codec_policy_cb, &ctx.st);
-    if (!error && !tb[kind->parms_attr]) {
-        error = EPROTO;
-    }
+    error = codec_parse_act_options(options, kind - act_kinds, tb);
     if (!error) {
         error = kind->decode(tb, rule, index);
     }

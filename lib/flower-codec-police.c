@@ -16,6 +16,20 @@
  * (EOPNOTSUPP): OVS's check_pkt_len police (an MTU limit whose result
  * jumps), or one that a user made with tc.
  *
+ * A meter is put (codec_put_police_meter()) with as little as the kernel
+ * needs.  For a byte rate, tcf_police_init() requires TCA_POLICE_RATE, a
+ * rate table of TC_RTAB_SIZE bytes, whenever tc_police's 'rate' is set
+ * (qdisc_get_rtab(), which also wants a 'cell_log' from 1 to 31).  The
+ * kernel computes transmit times from the rate itself
+ * (psched_ratecfg_precompute()) and reads the table only to guess the
+ * link layer when 'linklayer' does not say it (__detect_linklayer()), as
+ * it does here, but the table is still the real one: the transmit time in
+ * ticks of each size of cell, of 512 bytes so that 255 of them cover the
+ * largest frame, 64 kB plus a VLAN Ethernet header.  A rate above 32 bits
+ * goes in TCA_POLICE_RATE64, 'rate' then saturated, as the kernel dumps
+ * it.  A packet rate needs TCA_POLICE_PKTRATE64 and TCA_POLICE_PKTBURST64
+ * together, and no byte rate.  Bursts are times in ticks.
+ *
  * In a rule, the police is given by its index alone.  If a police of that
  * index exists, the kernel binds the rule to it and reads nothing else
  * (tcf_idr_check_alloc() returns early), so the rule shares the meter.  If
@@ -45,10 +59,56 @@
 
 enum {
     METER_EXCEED = TC_ACT_SHOT, /* tc_police 'action'. */
+    METER_CONFORM = TC_ACT_PIPE, /* TCA_POLICE_RESULT. */
     METER_MTU = UINT32_MAX,     /* tc_police 'mtu': no limit. */
+    RTAB_CELL_LOG = 9,          /* 255 << 9 >= 65535 + 18. */
 };
 
+static bool amount_to_ticks(uint64_t amount, uint64_t rate,
+                            uint32_t *ticks);
 static uint64_t ticks_to_amount(uint64_t ticks, uint64_t rate);
+static void put_rate_table(struct nlmsghdr *, uint64_t rate);
+
+/* Puts the options of the police that is 'meter' (but its flags), as the
+ * file comment says.  Returns false if 'meter' has index 0, no rate or
+ * two, a rate above RATE_MAX, a burst of the other kind, or a zero burst
+ * or one of more than UINT32_MAX ticks. */
+bool
+codec_put_police_meter(struct nlmsghdr *nlh,
+                       const struct tc_meter_police *meter)
+{
+    bool bytes = meter->rate_bytes_ps != 0;
+    uint64_t rate = bytes ? meter->rate_bytes_ps : meter->rate_pkts_ps;
+    uint64_t burst = bytes ? meter->burst_bytes : meter->burst_pkts;
+    struct tc_police p;
+    uint32_t ticks;
+
+    if (!meter->index || !meter->rate_bytes_ps == !meter->rate_pkts_ps
+        || rate > RATE_MAX || (bytes ? meter->burst_pkts : meter->burst_bytes)
+        || !amount_to_ticks(burst, rate, &ticks)) {
+        return false;
+    }
+    memset(&p, 0, sizeof p);
+    p.index = meter->index;
+    p.action = METER_EXCEED;
+    p.mtu = METER_MTU;
+    if (bytes) {
+        p.burst = ticks;
+        p.rate.cell_log = RTAB_CELL_LOG;
+        p.rate.linklayer = TC_LINKLAYER_ETHERNET;
+        p.rate.rate = rate > UINT32_MAX ? UINT32_MAX : rate;
+        put_rate_table(nlh, rate);
+        if (rate > UINT32_MAX) {
+            mnl_attr_put_u64(nlh, TCA_POLICE_RATE64, rate);
+        }
+    } else {
+        mnl_attr_put_u64(nlh, TCA_POLICE_PKTRATE64, rate);
+        mnl_attr_put_u64(nlh, TCA_POLICE_PKTBURST64, ticks);
+    }
+    mnl_attr_put(nlh, TCA_POLICE_TBF, sizeof p, &p);
+    mnl_attr_put_u32(nlh, TCA_POLICE_RESULT, METER_CONFORM);
+    return true;
+}
 
 /* act_put_func for police: a reference to the meter of the action's index,
  * with the verdicts of a meter in case there is none yet (see the file
@@ -126,7 +186,7 @@ codec_police_meter(const struct nlattr *const *tb,
     }
 
     if (p.action != METER_EXCEED
-        || (result ? mnl_attr_get_u32(result) : TC_ACT_OK) != TC_ACT_PIPE
+        || (result ? mnl_attr_get_u32(result) : TC_ACT_OK) != METER_CONFORM
         || p.mtu != METER_MTU || p.peakrate.rate) {
         return EOPNOTSUPP;
     }
@@ -153,8 +213,32 @@ codec_police_meter(const struct nlattr *const *tb,
     return 0;
 }
 
+/* Sets '*ticks' to the time in which 'rate' (per second, at most RATE_MAX)
+ * sends 'amount' of what it counts, rounded up so that the kernel's bucket
+ * holds at least 'amount', and returns true, or returns false if that is
+ * zero or more than UINT32_MAX ticks. */
+static bool
+amount_to_ticks(uint64_t amount, uint64_t rate, uint32_t *ticks)
+{
+    uint64_t seconds = amount / rate;
+    uint64_t rest = amount % rate;
+    uint64_t t;
+
+    if (!amount || seconds > UINT32_MAX / TICKS_PER_SEC) {
+        return false;
+    }
+    t = (seconds * TICKS_PER_SEC
+         + (rest * TICKS_PER_SEC + rate - 1) / rate);
+    if (t > UINT32_MAX) {
+        return false;
+    }
+    *ticks = t;
+    return true;
+}
+
 /* Returns how much of what 'rate' (per second, at most RATE_MAX) counts
- * it sends in 'ticks' (at most UINT32_MAX), rounded down. */
+ * it sends in 'ticks' (at most UINT32_MAX), rounded down, so that
+ * amount_to_ticks() gives 'ticks' back. */
 static uint64_t
 ticks_to_amount(uint64_t ticks, uint64_t rate)
 {
@@ -162,4 +246,22 @@ ticks_to_amount(uint64_t ticks, uint64_t rate)
     uint64_t rest = ticks % TICKS_PER_SEC;
 
     return seconds * rate + rest * rate / TICKS_PER_SEC;
+}
+
+/* Puts TCA_POLICE_RATE: for each of the 256 cells, the time in ticks in
+ * which 'rate' bytes per second sends a packet of the cell's largest size,
+ * as iproute2's tc_calc_rtable() does. */
+static void
+put_rate_table(struct nlmsghdr *nlh, uint64_t rate)
+{
+    uint32_t rtab[TC_RTAB_SIZE / sizeof (uint32_t)];
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(rtab); i++) {
+        uint64_t size = (uint64_t) (i + 1) << RTAB_CELL_LOG;
+        uint64_t ticks = size * TICKS_PER_SEC / rate;
+
+        rtab[i] = ticks > UINT32_MAX ? UINT32_MAX : ticks;
+    }
+    mnl_attr_put(nlh, TCA_POLICE_RATE, sizeof rtab, rtab);
 }

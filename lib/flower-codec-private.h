@@ -5,8 +5,9 @@
  * flower-codec-actions.c (the actions), flower-codec-pedit.c (the header
  * rewrites and checksum updates among them), flower-codec-police.c (the
  * police options of meters and of the rules that use them) and
- * flower-codec-stats.c (the actions' counters).  Not for use outside the
- * codec.
+ * flower-codec-stats.c (the actions' counters), and with tc-police-codec.c
+ * (the standalone police actions of tc-police-codec.h).  Not for use
+ * outside the codec.
  */
 #ifndef FLOWER_CODEC_PRIVATE_H
 #define FLOWER_CODEC_PRIVATE_H 1
@@ -49,6 +50,7 @@ struct policy_ctx {
     size_t n_policy;            /* Rows in 'policy'. */
     uint16_t max;               /* Highest type the uapi headers know. */
     bool strict;                /* Unlisted type: EOPNOTSUPP, not ignored. */
+    bool unknown;               /* Output: an unlisted type was ignored. */
     bool keys;                  /* Also accept codec_key_policy()'s types. */
     const struct nlattr **tb;   /* Output, 'max' + 1 slots. */
 };
@@ -98,6 +100,8 @@ typedef int act_decode_func(const struct nlattr *const *tb,
 
 const struct act_map *codec_find_act_map(enum act_kind_id, int variant,
                                          int control);
+int codec_parse_act_options(const struct nlattr *options, enum act_kind_id,
+                            const struct nlattr **tb);
 
 /* act_pedit and act_csum (flower-codec-pedit.c). */
 act_put_func codec_put_pedit, codec_put_csum;
@@ -109,6 +113,8 @@ act_put_func codec_put_police;
 act_decode_func codec_decode_police;
 int codec_police_meter(const struct nlattr *const *tb,
                        struct tc_meter_police *);
+bool codec_put_police_meter(struct nlmsghdr *,
+                            const struct tc_meter_police *);
 
 /* Counters of an action's TCA_ACT_STATS (flower-codec-stats.c). */
 struct codec_act_counters {

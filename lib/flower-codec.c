@@ -297,8 +297,11 @@ codec_policy_cb(const struct nlattr *attr, void *ctx_)
     codec_note_attr(&ctx->st, attr);
     if (mnl_attr_type_valid(attr, ctx->max) < 0
         || !find_policy(ctx, type, &pol)) {
-        return (ctx->strict
-                ? codec_parse_fail(&ctx->st, EOPNOTSUPP) : MNL_CB_OK);
+        if (ctx->strict) {
+            return codec_parse_fail(&ctx->st, EOPNOTSUPP);
+        }
+        ctx->unknown = true;
+        return MNL_CB_OK;
     } else if (pol.skip) {
         return MNL_CB_OK;
     }

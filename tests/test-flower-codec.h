@@ -1,5 +1,6 @@
 /*
- * Declarations shared by the unit tests for lib/flower-codec*.c: the macros
+ * Declarations shared by the unit tests for lib/flower-codec*.c and
+ * lib/tc-police-codec.c: the macros
  * that check a condition and fail a test with a message, the message buffer,
  * the helpers of test-flower-codec-helpers.c and test-flower-codec-replies.c,
  * and the tests of test-flower-codec-*.c, which test-flower-codec.c registers
@@ -246,6 +247,18 @@ void police_reply_init(struct police_reply *pr, uint32_t index);
 void put_police_act(struct nlmsghdr *nlh, uint16_t type,
                     const struct police_reply *pr);
 
+/* test-flower-codec-meter.c: action messages. */
+
+struct tc_meter_police;
+struct tc_meter_stats;
+
+const struct nlattr *find_root(const struct nlmsghdr *nlh, uint16_t type);
+struct nlmsghdr *act_reply_start(uint16_t type, struct nlattr **tab);
+struct nlmsghdr *act_reply(uint16_t type, const struct police_reply *pr);
+int decode_copy_police(const struct nlmsghdr *nlh,
+                       struct tc_meter_police *meter,
+                       struct tc_meter_stats *stats);
+
 /* Tests. */
 
 /* A test: returns NULL on success, else why it failed. */
@@ -289,6 +302,16 @@ test_func test_act_police_redirect, test_act_police_drop,
           test_act_police_refuse, test_decode_police_dump,
           test_decode_police_two, test_decode_police_foreign,
           test_bad_police_reply;
+
+/* test-flower-codec-meter.c. */
+test_func test_meter_set_bytes, test_meter_set_pkts, test_meter_set_rate64,
+          test_meter_burst_rounding, test_meter_set_flags,
+          test_meter_set_refuse, test_meter_get_del, test_meter_dump_request;
+
+/* test-flower-codec-meter-replies.c. */
+test_func test_meter_decode_reply, test_meter_decode_foreign,
+          test_meter_decode_dump, test_bad_meter_reply,
+          test_bad_meter_truncated, test_bad_meter_dump;
 
 /* test-flower-codec-decode.c. */
 test_func test_decode_kernel_reply, test_decode_vlan_dump,
