@@ -9,6 +9,7 @@ lib_libovsoffload_tc_la_SOURCES = \
 	lib/flower-codec-pedit.c \
 	lib/flower-codec-police.c \
 	lib/flower-codec-private.h \
+	lib/flower-codec-sample.c \
 	lib/flower-codec-stats.c \
 	lib/flower-rule.h \
 	lib/offload-refusal.c \

@@ -4,14 +4,14 @@
  * and verdict) that expresses each modelled action, read in both
  * directions; each kind in 'act_kinds' has one function that puts its
  * options and one that reads them back (those of pedit and csum live in
- * flower-codec-pedit.c, police's in flower-codec-police.c).  Any other TC
- * action is not ours (EOPNOTSUPP), so a foreign rule is never mistaken for
- * one of ours.
+ * flower-codec-pedit.c, police's in flower-codec-police.c, sample's in
+ * flower-codec-sample.c).  Any other TC action is not ours (EOPNOTSUPP),
+ * so a foreign rule is never mistaken for one of ours.
  *
  * The kernel runs the actions in order while each returns TC_ACT_PIPE and
  * stops at the first other verdict (tcf_action_exec()).  So every action
- * but the last must be a PIPE one (mirror, VLAN, ct, pedit, csum, and
- * police for the packets that conform to it) and the last must end the
+ * but the last must be a PIPE one (mirror, VLAN, ct, pedit, csum, sample,
+ * and police for the packets that conform to it) and the last must end the
  * list (drop, redirect, goto chain): an action after an ending one would
  * never run, and no datapath flow translates to a list that ends with a
  * PIPE one (the packet would go on up the stack).
@@ -41,6 +41,7 @@
 #include <linux/tc_act/tc_gact.h>
 #include <linux/tc_act/tc_mirred.h>
 #include <linux/tc_act/tc_pedit.h>
+#include <linux/tc_act/tc_sample.h>
 #include <linux/tc_act/tc_vlan.h>
 #include <string.h>
 
@@ -56,7 +57,7 @@ enum {
     ACT_OPTS_MAX = MAX2(MAX2(MAX2(TCA_GACT_MAX, TCA_MIRRED_MAX),
                              MAX2(TCA_VLAN_MAX, TCA_CT_MAX)),
                         MAX2(MAX2(TCA_PEDIT_MAX, TCA_CSUM_MAX),
-                             TCA_POLICE_MAX)),
+                             MAX2(TCA_POLICE_MAX, TCA_SAMPLE_MAX))),
 };
 
 /* Action attributes read; others (index, flags, hw stats) are ignored. */
@@ -135,6 +136,16 @@ static const struct attr_policy police_policy[] = {
     { TCA_POLICE_PAD, MNL_TYPE_UNSPEC, 0, true },
 };
 
+/* act_sample options. */
+static const struct attr_policy sample_policy[] = {
+    { TCA_SAMPLE_TM, MNL_TYPE_UNSPEC, sizeof (struct tcf_t), false },
+    { TCA_SAMPLE_PARMS, MNL_TYPE_UNSPEC, sizeof (struct tc_sample), false },
+    { TCA_SAMPLE_RATE, MNL_TYPE_U32, 0, false },
+    { TCA_SAMPLE_TRUNC_SIZE, MNL_TYPE_U32, 0, false },
+    { TCA_SAMPLE_PSAMPLE_GROUP, MNL_TYPE_U32, 0, false },
+    { TCA_SAMPLE_PAD, MNL_TYPE_UNSPEC, 0, true },
+};
+
 /* The exact TC action that expresses each modelled action. */
 static const struct act_map act_maps[] = {
     { FLOWER_ACT_DROP, AK_GACT, 0, TC_ACT_SHOT },
@@ -151,6 +162,7 @@ static const struct act_map act_maps[] = {
     { FLOWER_ACT_PEDIT, AK_PEDIT, 0, TC_ACT_PIPE },
     { FLOWER_ACT_CSUM, AK_CSUM, 0, TC_ACT_PIPE },
     { FLOWER_ACT_POLICE, AK_POLICE, 0, TC_ACT_PIPE },
+    { FLOWER_ACT_SAMPLE, AK_SAMPLE, 0, TC_ACT_PIPE },
 };
 
 static act_put_func put_gact, put_mirred, put_vlan, put_ct;
@@ -189,6 +201,9 @@ static const struct act_kind {
     [AK_POLICE] = { "police", police_policy, ARRAY_SIZE(police_policy),
                     TCA_POLICE_MAX, TCA_POLICE_TBF, TCA_POLICE_TM,
                     codec_put_police, codec_decode_police, true },
+    [AK_SAMPLE] = { "sample", sample_policy, ARRAY_SIZE(sample_policy),
+                    TCA_SAMPLE_MAX, TCA_SAMPLE_PARMS, TCA_SAMPLE_TM,
+                    codec_put_sample, codec_decode_sample },
 };
 
 /* Walk over TCA_FLOWER_ACT: one nest per action, numbered 1...n. */

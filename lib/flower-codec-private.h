@@ -4,7 +4,8 @@
  * attribute walks), flower-codec-keys.c (the match keys),
  * flower-codec-actions.c (the actions), flower-codec-pedit.c (the header
  * rewrites and checksum updates among them), flower-codec-police.c (the
- * police options of meters and of the rules that use them) and
+ * police options of meters and of the rules that use them),
+ * flower-codec-sample.c (the sampling options) and
  * flower-codec-stats.c (the actions' counters), and with tc-police-codec.c
  * (the standalone police actions of tc-police-codec.h).  Not for use
  * outside the codec.
@@ -69,6 +70,7 @@ int codec_decode_actions(const struct nlattr *list, struct flower_rule *);
  * 'act_kinds'. */
 enum act_kind_id {
     AK_GACT, AK_MIRRED, AK_VLAN, AK_CT, AK_PEDIT, AK_CSUM, AK_POLICE,
+    AK_SAMPLE,
 };
 
 /* The exact TC action that expresses a modelled action (a row of
@@ -106,6 +108,10 @@ int codec_parse_act_options(const struct nlattr *options, enum act_kind_id,
 /* act_pedit and act_csum (flower-codec-pedit.c). */
 act_put_func codec_put_pedit, codec_put_csum;
 act_decode_func codec_decode_pedit, codec_decode_csum;
+
+/* act_sample (flower-codec-sample.c). */
+act_put_func codec_put_sample;
+act_decode_func codec_decode_sample;
 
 /* act_police (flower-codec-police.c). */
 struct tc_meter_police;

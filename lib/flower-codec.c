@@ -7,7 +7,8 @@
  * This file holds the messages, the filter header, the decode driver and
  * the attribute walks; flower-codec-keys.c the match keys and
  * flower-codec-actions.c the actions, each driven by one table,
- * flower-codec-pedit.c the options of the header rewrite actions and
+ * flower-codec-pedit.c, flower-codec-police.c and flower-codec-sample.c
+ * the options of the header rewrite, police and sample actions, and
  * flower-codec-stats.c the actions' counters.
  *
  * flower_decode() relies on 'nlmsg_len' having been checked against the

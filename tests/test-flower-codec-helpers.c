@@ -282,6 +282,11 @@ compare_actions(const struct flower_action *a, const struct flower_action *b,
     case FLOWER_ACT_POLICE:
         CMP(a, b, police_index, what);
         break;
+    case FLOWER_ACT_SAMPLE:
+        CMP(a, b, sample.rate, what);
+        CMP(a, b, sample.group, what);
+        CMP(a, b, sample.trunc, what);
+        break;
     }
     return NULL;
 }

@@ -1,10 +1,11 @@
 /*
- * Unit tests for lib/flower-codec*.c on police actions in rules: a rule's
- * reference to a meter by index, encoded and read back; police actions as
- * the kernel dumps them in a rule, with the meter's full parameters and
- * counters (which are not the rule's); police actions that are not meters;
- * and malformed ones.  Also the builder of dumped police actions that
- * test-flower-codec-meter.c shares.
+ * Unit tests for lib/flower-codec*.c on police and sample actions in
+ * rules: a rule's reference to a meter by index, encoded and read back;
+ * police actions as the kernel dumps them in a rule, with the meter's full
+ * parameters and counters (which are not the rule's); police actions that
+ * are not meters; sampling to a psample group; and malformed actions of
+ * both kinds.  Also the builder of dumped police actions that
+ * test-flower-codec-meter*.c share.
  */
 
 #include "test-flower-codec.h"
@@ -18,6 +19,7 @@
 #include <linux/pkt_cls.h>
 #include <linux/pkt_sched.h>
 #include <linux/tc_act/tc_mirred.h>
+#include <linux/tc_act/tc_sample.h>
 #include <linux/tc_act/tc_vlan.h>
 #include <string.h>
 
@@ -470,5 +472,194 @@ test_bad_police_reply(void)
     CHECK_ACT_REPLY("police", opts, 4, TCA_POLICE_RATE64, 4, EPROTO);
     opts[3].data = &rate;
     CHECK_ACT_REPLY("police", opts, 4, 0, 0, EPROTO);
+    return NULL;
+}
+
+/* Tests: sample. */
+
+/* Makes action 'i' of 'r' a sample of 1 in 'rate' packets to 'group',
+ * truncated to 'trunc' bytes unless 0. */
+static void
+set_sample(struct flower_rule *r, int i, uint32_t rate, uint32_t group,
+           uint32_t trunc)
+{
+    memset(&r->actions[i], 0, sizeof r->actions[i]);
+    r->actions[i].type = FLOWER_ACT_SAMPLE;
+    r->actions[i].sample.rate = rate;
+    r->actions[i].sample.group = group;
+    r->actions[i].sample.trunc = trunc;
+}
+
+/* Checks that action 'index' of request 'nlh' samples 1 in 'rate' packets
+ * to 'group', truncated to 'trunc' bytes unless 0, and goes on. */
+static const char *
+expect_sample(const struct nlmsghdr *nlh, uint16_t index, uint32_t rate,
+              uint32_t group, uint32_t trunc)
+{
+    const struct nlattr *options, *attr;
+    struct tc_sample p;
+    int n = 0;
+
+    TRY(expect_act_kind(nlh, index, "sample", &options));
+    TRY(get_parms(options, TCA_SAMPLE_PARMS, &p, sizeof p));
+    CHECK(p.action == TC_ACT_PIPE);
+    CHECK(!p.index && !p.capab && !p.refcnt && !p.bindcnt);
+    EXPECT_ACT_OPT(options, TCA_SAMPLE_RATE, &rate, sizeof rate);
+    EXPECT_ACT_OPT(options, TCA_SAMPLE_PSAMPLE_GROUP, &group, sizeof group);
+    if (trunc) {
+        EXPECT_ACT_OPT(options, TCA_SAMPLE_TRUNC_SIZE, &trunc, sizeof trunc);
+    } else {
+        EXPECT_NO_ACT_OPT(options, TCA_SAMPLE_TRUNC_SIZE);
+    }
+    mnl_attr_for_each_nested(attr, options) {
+        n++;
+    }
+    CHECK(n == (trunc ? 4 : 3));
+    return NULL;
+}
+
+/* sFlow: a sample, then a redirect; truncated; behind a meter; the
+ * extreme rates. */
+const char *
+test_act_sample(void)
+{
+    struct flower_rule r;
+    struct nlmsghdr *nlh;
+
+    ip_rule(&r, true);
+    r.actions[1] = r.actions[0];
+    set_sample(&r, 0, 100, 5, 0);
+    r.n_actions = 2;
+    nlh = encode(&r);
+    CHECK(nlh != NULL);
+    TRY(expect_sample(nlh, 1, 100, 5, 0));
+    TRY(expect_mirred(nlh, 2, TCA_EGRESS_REDIR, TC_ACT_STOLEN, 9));
+    TRY(roundtrip(&r));
+
+    set_sample(&r, 0, 1, 0, 128);
+    nlh = encode(&r);
+    CHECK(nlh != NULL);
+    TRY(expect_sample(nlh, 1, 1, 0, 128));
+    TRY(roundtrip(&r));
+
+    r.actions[2] = r.actions[1];
+    set_police(&r, 0, 4);
+    set_sample(&r, 1, UINT32_MAX, UINT32_MAX, UINT32_MAX);
+    r.n_actions = 3;
+    nlh = encode(&r);
+    CHECK(nlh != NULL);
+    TRY(expect_police_ref(nlh, 1, 4));
+    TRY(expect_sample(nlh, 2, UINT32_MAX, UINT32_MAX, UINT32_MAX));
+    return roundtrip(&r);
+}
+
+/* A rate of 0, which the kernel refuses, and a sample at the end of the
+ * list are refused. */
+const char *
+test_act_sample_refuse(void)
+{
+    struct flower_rule r;
+
+    base_rule(&r);
+    r.actions[1] = r.actions[0];
+    set_sample(&r, 0, 10, 1, 0);
+    r.n_actions = 2;
+    CHECK(encode(&r) != NULL);
+    r.actions[0].sample.rate = 0;
+    CHECK(encode(&r) == NULL);
+    set_sample(&r, 0, 10, 1, 0);
+    r.n_actions = 1;
+    CHECK(encode(&r) == NULL);
+    return NULL;
+}
+
+/* A sample as tcf_sample_dump() puts it, first in its rule: its counters
+ * and last use are the rule's.  A truncation to 0 bytes, which the model
+ * cannot say, and other verdicts are not ours. */
+const char *
+test_decode_sample_dump(void)
+{
+    int pass;
+
+    for (pass = 0; pass < 4; pass++) {
+        struct tc_sample p = { .action = TC_ACT_PIPE, .index = 3 };
+        struct reply_nests n;
+        struct nlmsghdr *nlh = reply_list_start(&n);
+        struct nlattr *act, *stats, *options;
+        struct gnet_stats_basic basic;
+        struct flower_rule r;
+        int error;
+
+        if (pass == 2) {
+            p.action = TC_ACT_OK;
+        }
+        act = mnl_attr_nest_start(nlh, 1);
+        mnl_attr_put_strz(nlh, TCA_ACT_KIND, "sample");
+        stats = mnl_attr_nest_start(nlh, TCA_ACT_STATS);
+        memset(&basic, 0, sizeof basic);
+        basic.packets = 33;
+        basic.bytes = 3300;
+        mnl_attr_put(nlh, TCA_STATS_BASIC, sizeof basic, &basic);
+        mnl_attr_nest_end(nlh, stats);
+        options = mnl_attr_nest_start(nlh, TCA_ACT_OPTIONS);
+        mnl_attr_put(nlh, TCA_SAMPLE_PARMS, sizeof p, &p);
+        mnl_attr_put(nlh, TCA_SAMPLE_PAD, 0, NULL);
+        put_tm(nlh, TCA_SAMPLE_TM, 7);
+        mnl_attr_put_u32(nlh, TCA_SAMPLE_RATE, 1000);
+        if (pass == 1 || pass == 3) {
+            mnl_attr_put_u32(nlh, TCA_SAMPLE_TRUNC_SIZE, pass == 1 ? 64 : 0);
+        }
+        mnl_attr_put_u32(nlh, TCA_SAMPLE_PSAMPLE_GROUP, 12);
+        mnl_attr_nest_end(nlh, options);
+        mnl_attr_nest_end(nlh, act);
+        reply_mirred(nlh, 2, TCA_EGRESS_REDIR, TC_ACT_STOLEN, 9, 640, 10,
+                     50);
+        error = decode_copy(reply_list_end(nlh, &n), &r);
+        if (pass >= 2) {
+            CHECK_ERR(error, EOPNOTSUPP);
+            continue;
+        }
+        CHECK_ERR(error, 0);
+        CHECK(r.n_actions == 2);
+        CHECK(r.actions[0].type == FLOWER_ACT_SAMPLE);
+        CHECK(r.actions[0].sample.rate == 1000);
+        CHECK(r.actions[0].sample.group == 12);
+        CHECK(r.actions[0].sample.trunc == (pass == 1 ? 64 : 0));
+        CHECK(r.stats.n_packets == 33);
+        CHECK(r.stats.n_bytes == 3300);
+        CHECK(r.stats.lastuse_ms == 70);
+    }
+    return NULL;
+}
+
+/* Sample options the kernel never dumps: malformed. */
+const char *
+test_bad_sample_reply(void)
+{
+    const uint32_t rate = 100, zero = 0, group = 7;
+    struct tc_sample p = { .action = TC_ACT_PIPE };
+    struct tcf_t tm = { .lastuse = 1 };
+    struct opt opts[] = {
+        { TCA_SAMPLE_PARMS, &p, sizeof p },
+        { TCA_SAMPLE_PSAMPLE_GROUP, &group, sizeof group },
+        { TCA_SAMPLE_TM, &tm, sizeof tm },
+        { TCA_SAMPLE_RATE, &rate, sizeof rate },
+    };
+
+    CHECK_ACT_REPLY("sample", opts, 4, 0, 0, 0);
+    CHECK_ACT_REPLY("sample", opts, 4, TCA_SAMPLE_PARMS, sizeof p - 4,
+                    EPROTO);
+    CHECK_ACT_REPLY("sample", opts, 4, TCA_SAMPLE_PARMS, sizeof p + 4,
+                    EPROTO);
+    CHECK_ACT_REPLY("sample", opts, 4, TCA_SAMPLE_RATE, 2, EPROTO);
+    CHECK_ACT_REPLY("sample", opts, 4, TCA_SAMPLE_PSAMPLE_GROUP, 8, EPROTO);
+    CHECK_ACT_REPLY("sample", opts, 4, TCA_SAMPLE_TM, 16, EPROTO);
+    CHECK_ACT_REPLY("sample", &opts[1], 3, 0, 0, EPROTO);   /* No parms. */
+    CHECK_ACT_REPLY("sample", opts, 3, 0, 0, EPROTO);       /* No rate. */
+    opts[1] = opts[3];
+    CHECK_ACT_REPLY("sample", opts, 3, 0, 0, EPROTO);       /* No group. */
+    opts[1].type = TCA_SAMPLE_PSAMPLE_GROUP;
+    opts[3].data = &zero;
+    CHECK_ACT_REPLY("sample", opts, 4, 0, 0, EPROTO);       /* Rate 0. */
     return NULL;
 }

@@ -49,6 +49,7 @@ static const struct test tests[] = {
     T(act_pedit_rewrite), T(act_pedit_key_bytes), T(act_pedit_two),
     T(act_pedit_refuse),
     T(act_police_redirect), T(act_police_drop), T(act_police_refuse),
+    T(act_sample), T(act_sample_refuse),
     T(meter_set_bytes), T(meter_set_pkts), T(meter_set_rate64),
     T(meter_burst_rounding), T(meter_set_flags), T(meter_set_refuse),
     T(meter_get_del), T(meter_dump_request),
@@ -63,6 +64,7 @@ static const struct test tests[] = {
     T(decode_kernel_pedit), T(decode_pedit_unknown),
     T(decode_police_dump), T(decode_police_two), T(decode_police_foreign),
     T(meter_decode_reply), T(meter_decode_foreign), T(meter_decode_dump),
+    T(decode_sample_dump),
     T(kind_u32), T(no_options),
     T(unknown_act_kind), T(unknown_act_use), T(unknown_key),
     T(foreign_cookie),
@@ -74,6 +76,7 @@ static const struct test tests[] = {
     T(bad_act_attr_size), T(bad_act_combination),
     T(bad_pedit_reply), T(bad_csum_reply), T(bad_police_reply),
     T(bad_meter_reply), T(bad_meter_truncated), T(bad_meter_dump),
+    T(bad_sample_reply),
 };
 
 /* Runs the test named by argv[1], or all of them; "--list" lists them.

@@ -301,7 +301,8 @@ test_func test_act_pedit_rewrite, test_act_pedit_key_bytes, test_act_pedit_two,
 test_func test_act_police_redirect, test_act_police_drop,
           test_act_police_refuse, test_decode_police_dump,
           test_decode_police_two, test_decode_police_foreign,
-          test_bad_police_reply;
+          test_bad_police_reply, test_act_sample, test_act_sample_refuse,
+          test_decode_sample_dump, test_bad_sample_reply;
 
 /* test-flower-codec-meter.c. */
 test_func test_meter_set_bytes, test_meter_set_pkts, test_meter_set_rate64,
