@@ -9,13 +9,18 @@ lib_libovsoffload_tc_la_SOURCES = \
 	lib/flower-codec-keys.c \
 	lib/flower-codec-mpls.c \
 	lib/flower-codec-pedit.c \
+	lib/flower-codec-police.c \
 	lib/flower-codec-private.h \
+	lib/flower-codec-sample.c \
+	lib/flower-codec-stats.c \
 	lib/flower-codec-tunnel.c \
 	lib/flower-rule.h \
 	lib/flower-caps.c \
 	lib/flower-caps.h \
 	lib/offload-refusal.c \
 	lib/offload-refusal.h \
+	lib/tc-police-codec.c \
+	lib/tc-police-codec.h \
 	lib/tc-transport.c \
 	lib/tc-transport.h
 lib_libovsoffload_tc_la_LIBADD = $(MNL_LIBS)

@@ -5,14 +5,16 @@
  * directions; each kind in 'act_kinds' has one function that puts its
  * options and one that reads them back (those of pedit and csum live in
  * flower-codec-pedit.c, ct's in flower-codec-ct.c, mpls's in
- * flower-codec-mpls.c and tunnel_key's in flower-codec-tunnel.c).  Any other
+ * flower-codec-mpls.c, tunnel_key's in flower-codec-tunnel.c, police's in
+ * flower-codec-police.c and sample's in flower-codec-sample.c).  Any other
  * TC action is not ours (EOPNOTSUPP), so a foreign rule is never mistaken
  * for one of ours.
  *
  * The kernel runs the actions in order while each returns TC_ACT_PIPE and
  * stops at the first other verdict (tcf_action_exec()).  So every action
  * but the last must be a PIPE one (mirror, VLAN, ct, pedit, csum, MPLS,
- * tunnel_key) and the last must end the list (drop, redirect, goto chain):
+ * tunnel_key, sample, and police for the packets that conform to it) and
+ * the last must end the list (drop, redirect, goto chain):
  * an action after an ending one would never run, and no datapath flow
  * translates to a list that ends with a PIPE one (the packet would go on
  * up the stack).
@@ -24,15 +26,17 @@
  * TC_ACT_EXT_VAL_MASK (it would spill into the verdict's opcode), and
  * those of the kinds in files of their own (see there).
  *
- * Counters come from the first action, which every matching packet passes.
- * The last use is the most recent of all the actions' struct tcf_t, which
+ * A police action is a meter that many rules share, so its counters and
+ * last use are those of all of them, not the rule's: they are skipped.
+ * Counters come from the first other action, which every matching packet
+ * passes (or, after a meter, every packet the meter lets through).  The
+ * last use is the most recent of the other actions' struct tcf_t, which
  * counts clock_t ticks (jiffies_to_clock_t(): USER_HZ, which is 100, i.e.
  * 10 ms a tick, on every architecture but Alpha).
  */
 
 #include <errno.h>
 #include <libmnl/libmnl.h>
-#include <linux/gen_stats.h>
 #include <linux/pkt_cls.h>
 #include <linux/tc_act/tc_csum.h>
 #include <linux/tc_act/tc_ct.h>
@@ -40,6 +44,7 @@
 #include <linux/tc_act/tc_mirred.h>
 #include <linux/tc_act/tc_mpls.h>
 #include <linux/tc_act/tc_pedit.h>
+#include <linux/tc_act/tc_sample.h>
 #include <linux/tc_act/tc_tunnel_key.h>
 #include <linux/tc_act/tc_vlan.h>
 #include <string.h>
@@ -49,14 +54,14 @@
 #define MAX2(A, B) ((A) > (B) ? (A) : (B))
 
 enum {
-    MS_PER_TICK = 1000 / 100,   /* struct tcf_t counts USER_HZ ticks. */
     CT_LABEL_LEN = sizeof ((struct flower_ct *) NULL)->label,
 
     /* Largest option type of any kind in 'act_kinds'. */
     ACT_OPTS_MAX = MAX2(MAX2(MAX2(TCA_GACT_MAX, TCA_MIRRED_MAX),
                              MAX2(TCA_VLAN_MAX, TCA_CT_MAX)),
                         MAX2(MAX2(TCA_PEDIT_MAX, TCA_CSUM_MAX),
-                             MAX2(TCA_MPLS_MAX, TCA_TUNNEL_KEY_MAX))),
+                             MAX2(MAX2(TCA_MPLS_MAX, TCA_TUNNEL_KEY_MAX),
+                                  MAX2(TCA_POLICE_MAX, TCA_SAMPLE_MAX)))),
 };
 
 /* Action attributes read; others (index, flags, hw stats) are ignored. */
@@ -162,6 +167,29 @@ static const struct attr_policy tunnel_key_policy[] = {
     { TCA_TUNNEL_KEY_ENC_TTL, MNL_TYPE_U8, 0, false },
 };
 
+/* act_police options, as tcf_police_dump() puts them for a police with a
+ * rate of either kind; others (rate tables, which the kernel never dumps,
+ * a peak or average rate): EOPNOTSUPP. */
+static const struct attr_policy police_policy[] = {
+    { TCA_POLICE_TM, MNL_TYPE_UNSPEC, sizeof (struct tcf_t), false },
+    { TCA_POLICE_TBF, MNL_TYPE_UNSPEC, sizeof (struct tc_police), false },
+    { TCA_POLICE_RESULT, MNL_TYPE_U32, 0, false },
+    { TCA_POLICE_RATE64, MNL_TYPE_U64, 0, false },
+    { TCA_POLICE_PKTRATE64, MNL_TYPE_U64, 0, false },
+    { TCA_POLICE_PKTBURST64, MNL_TYPE_U64, 0, false },
+    { TCA_POLICE_PAD, MNL_TYPE_UNSPEC, 0, true },
+};
+
+/* act_sample options. */
+static const struct attr_policy sample_policy[] = {
+    { TCA_SAMPLE_TM, MNL_TYPE_UNSPEC, sizeof (struct tcf_t), false },
+    { TCA_SAMPLE_PARMS, MNL_TYPE_UNSPEC, sizeof (struct tc_sample), false },
+    { TCA_SAMPLE_RATE, MNL_TYPE_U32, 0, false },
+    { TCA_SAMPLE_TRUNC_SIZE, MNL_TYPE_U32, 0, false },
+    { TCA_SAMPLE_PSAMPLE_GROUP, MNL_TYPE_U32, 0, false },
+    { TCA_SAMPLE_PAD, MNL_TYPE_UNSPEC, 0, true },
+};
+
 /* The exact TC action that expresses each modelled action. */
 static const struct act_map act_maps[] = {
     { FLOWER_ACT_DROP, AK_GACT, 0, TC_ACT_SHOT },
@@ -184,6 +212,8 @@ static const struct act_map act_maps[] = {
       TC_ACT_PIPE },
     { FLOWER_ACT_TUNNEL_RELEASE, AK_TUNNEL_KEY, TCA_TUNNEL_KEY_ACT_RELEASE,
       TC_ACT_PIPE },
+    { FLOWER_ACT_POLICE, AK_POLICE, 0, TC_ACT_PIPE },
+    { FLOWER_ACT_SAMPLE, AK_SAMPLE, 0, TC_ACT_PIPE },
 };
 
 static act_put_func put_gact, put_mirred, put_vlan;
@@ -199,6 +229,7 @@ static const struct act_kind {
     uint16_t tm_attr;                   /* struct tcf_t. */
     act_put_func *put;
     act_decode_func *decode;
+    bool shared;                        /* Counts for many rules. */
 } act_kinds[] = {
     [AK_GACT] = { "gact", gact_policy, ARRAY_SIZE(gact_policy),
                   TCA_GACT_MAX, TCA_GACT_PARMS, TCA_GACT_TM,
@@ -225,6 +256,12 @@ static const struct act_kind {
                         ARRAY_SIZE(tunnel_key_policy), TCA_TUNNEL_KEY_MAX,
                         TCA_TUNNEL_KEY_PARMS, TCA_TUNNEL_KEY_TM,
                         codec_put_tunnel_key, codec_decode_tunnel_key },
+    [AK_POLICE] = { "police", police_policy, ARRAY_SIZE(police_policy),
+                    TCA_POLICE_MAX, TCA_POLICE_TBF, TCA_POLICE_TM,
+                    codec_put_police, codec_decode_police, true },
+    [AK_SAMPLE] = { "sample", sample_policy, ARRAY_SIZE(sample_policy),
+                    TCA_SAMPLE_MAX, TCA_SAMPLE_PARMS, TCA_SAMPLE_TM,
+                    codec_put_sample, codec_decode_sample },
 };
 
 /* Walk over TCA_FLOWER_ACT: one nest per action, numbered 1...n. */
@@ -233,29 +270,17 @@ struct act_list_ctx {
     const struct nlattr *acts[TCA_ACT_MAX_PRIO + 1];    /* By number. */
 };
 
-/* Walk over TCA_ACT_STATS.  A TCA_STATS_PKT64 follows (maybe after padding)
- * the TCA_STATS_BASIC or _BASIC_HW whose 32-bit packet count overflowed
- * (___gnet_stats_copy_basic()), so order matters. */
-struct stats_ctx {
-    struct parse_state st;      /* Must be first. */
-    uint16_t last;              /* Last TCA_STATS_BASIC{,_HW} seen, or 0. */
-    bool found[2];              /* [0]: TCA_STATS_BASIC, [1]: _BASIC_HW. */
-    uint64_t bytes[2];          /* Byte counts, same indexes. */
-    uint64_t packets[2];        /* Packet counts, same indexes. */
-};
-
 static const struct act_map *find_map_by_type(enum flower_action_type);
 static bool map_fits_at(const struct act_map *, int index, int n_actions);
 static bool vlan_push_valid(const struct flower_action *);
 
 static int decode_action(const struct nlattr *, int index, int n_actions,
                          struct flower_rule *);
+static bool counts_for_rule(const struct flower_rule *, int index,
+                            const struct act_kind *);
 static int decode_act_options(const struct nlattr *, const struct act_kind *,
                               struct flower_rule *, int index);
-static void decode_lastuse(const struct nlattr *, struct flower_stats *);
-static int decode_stats(const struct nlattr *, struct flower_stats *);
 static int act_list_cb(const struct nlattr *, void *ctx_);
-static int stats_cb(const struct nlattr *, void *ctx_);
 
 /* Encoding. */
 
@@ -448,8 +473,8 @@ codec_decode_actions(const struct nlattr *list, struct flower_rule *rule)
 }
 
 /* Decodes action nest 'nest', number 'index' of 'n_actions', into 'rule':
- * the action, the cookie if it is the last action, the counters if it is
- * the first, and its last use. */
+ * the action, the cookie if it is the last action, the counters if they
+ * are the rule's (counts_for_rule()), and its last use. */
 static int
 decode_action(const struct nlattr *nest, int index, int n_actions,
               struct flower_rule *rule)
@@ -495,33 +520,82 @@ decode_action(const struct nlattr *nest, int index, int n_actions,
         memcpy(rule->cookie, mnl_attr_get_payload(cookie), size);
         rule->has_cookie = true;
     }
-    return (!index && tb[TCA_ACT_STATS]
-            ? decode_stats(tb[TCA_ACT_STATS], &rule->stats) : 0);
+    if (counts_for_rule(rule, index, kind) && tb[TCA_ACT_STATS]) {
+        struct codec_act_counters counters;
+
+        error = codec_decode_act_stats(tb[TCA_ACT_STATS], &counters);
+        rule->stats.n_packets = counters.n_packets;
+        rule->stats.n_bytes = counters.n_bytes;
+    }
+    return error;
+}
+
+/* Returns true if action 'index' of 'rule', of 'kind', is its first that
+ * no other rule shares, whose counters are then the rule's.  The actions
+ * before it are decoded. */
+static bool
+counts_for_rule(const struct flower_rule *rule, int index,
+                const struct act_kind *kind)
+{
+    int i;
+
+    if (kind->shared) {
+        return false;
+    }
+    for (i = 0; i < index; i++) {
+        const struct act_map *map = find_map_by_type(rule->actions[i].type);
+
+        if (!act_kinds[map->kind].shared) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Validates the TCA_ACT_OPTIONS nest 'options' of an action of 'kind_id'
+ * and indexes its attributes in 'tb', which has room for the kind's
+ * highest option type and is zeroed.  Returns 0, EPROTO if an attribute
+ * is malformed, EOPNOTSUPP if one is not an attribute the codec reads (a
+ * variant of the kind that is not ours, whose parameter struct may then
+ * be another), or EPROTO if the parameter struct is missing.  Every
+ * attribute is checked before an unknown one makes the action not ours,
+ * so that what 'tb' then holds can be trusted all the same. */
+int
+codec_parse_act_options(const struct nlattr *options,
+                        enum act_kind_id kind_id, const struct nlattr **tb)
+{
+    const struct act_kind *kind = &act_kinds[kind_id];
+    struct policy_ctx ctx = {
+        .policy = kind->policy, .n_policy = kind->n_policy,
+        .max = kind->max, .tb = tb,
+    };
+    int error;
+
+    error = codec_parse_nested(options, codec_policy_cb, &ctx.st);
+    if (!error && ctx.unknown) {
+        error = EOPNOTSUPP;
+    } else if (!error && !tb[kind->parms_attr]) {
+        error = EPROTO;
+    }
+    return error;
 }
 
 /* Decodes the TCA_ACT_OPTIONS nest 'options' of an action of 'kind' into
  * action 'index' of 'rule', and lowers the rule's last use to the
- * action's. */
+ * action's unless other rules share it. */
 static int
 decode_act_options(const struct nlattr *options, const struct act_kind *kind,
                    struct flower_rule *rule, int index)
 {
     const struct nlattr *tb[ACT_OPTS_MAX + 1] = { NULL };
-    struct policy_ctx ctx = {
-        .policy = kind->policy, .n_policy = kind->n_policy,
-        .max = kind->max, .strict = true, .tb = tb,
-    };
     int error;
 
-    error = codec_parse_nested(options, codec_policy_cb, &ctx.st);
-    if (!error && !tb[kind->parms_attr]) {
-        error = EPROTO;
-    }
+    error = codec_parse_act_options(options, kind - act_kinds, tb);
     if (!error) {
         error = kind->decode(tb, rule, index);
     }
-    if (!error && tb[kind->tm_attr]) {
-        decode_lastuse(tb[kind->tm_attr], &rule->stats);
+    if (!error && tb[kind->tm_attr] && !kind->shared) {
+        codec_decode_lastuse(tb[kind->tm_attr], &rule->stats);
     }
     return error;
 }
@@ -599,43 +673,6 @@ decode_vlan(const struct nlattr *const *tb, struct flower_rule *rule,
     return vlan_push_valid(act) ? 0 : EOPNOTSUPP;
 }
 
-/* Lowers 'stats->lastuse_ms' to the last use in the validated struct
- * tcf_t attribute 'attr'. */
-static void
-decode_lastuse(const struct nlattr *attr, struct flower_stats *stats)
-{
-    struct tcf_t tm;
-    uint64_t ms;
-
-    memcpy(&tm, mnl_attr_get_payload(attr), sizeof tm);
-    ms = (tm.lastuse > UINT64_MAX / MS_PER_TICK
-          ? UINT64_MAX : tm.lastuse * MS_PER_TICK);
-    if (!stats->has_lastuse || ms < stats->lastuse_ms) {
-        stats->lastuse_ms = ms;
-        stats->has_lastuse = true;
-    }
-}
-
-/* Takes the packet and byte counts of 'stats' from the TCA_ACT_STATS nest
- * 'nest': TCA_STATS_BASIC (hardware hits included), else _BASIC_HW, each
- * with the 64-bit packet count that may follow it. */
-static int
-decode_stats(const struct nlattr *nest, struct flower_stats *stats)
-{
-    struct stats_ctx ctx;
-    int error;
-    int i;
-
-    memset(&ctx, 0, sizeof ctx);
-    error = codec_parse_nested(nest, stats_cb, &ctx.st);
-    i = ctx.found[0] ? 0 : 1;
-    if (!error && ctx.found[i]) {
-        stats->n_packets = ctx.packets[i];
-        stats->n_bytes = ctx.bytes[i];
-    }
-    return error;
-}
-
 /* Attribute walks. */
 
 /* mnl_attr_cb_t for a 'struct act_list_ctx': one nest per action. */
@@ -651,41 +688,5 @@ act_list_cb(const struct nlattr *attr, void *ctx_)
         return codec_parse_fail(&ctx->st, EPROTO);
     }
     ctx->acts[type] = attr;
-    return MNL_CB_OK;
-}
-
-/* mnl_attr_cb_t for a 'struct stats_ctx'. */
-static int
-stats_cb(const struct nlattr *attr, void *ctx_)
-{
-    struct stats_ctx *ctx = ctx_;
-    uint16_t type = mnl_attr_get_type(attr);
-    struct gnet_stats_basic basic;
-    int i = type == TCA_STATS_BASIC_HW;
-
-    codec_note_attr(&ctx->st, attr);
-    if (mnl_attr_type_valid(attr, TCA_STATS_MAX) < 0) {
-        type = 0;               /* Unknown: skipped. */
-    }
-    if (type == TCA_STATS_BASIC || type == TCA_STATS_BASIC_HW) {
-        if (mnl_attr_validate2(attr, MNL_TYPE_UNSPEC, sizeof basic) < 0) {
-            return codec_parse_fail(&ctx->st, EPROTO);
-        }
-        memcpy(&basic, mnl_attr_get_payload(attr), sizeof basic);
-        ctx->found[i] = true;
-        ctx->bytes[i] = basic.bytes;
-        ctx->packets[i] = basic.packets;
-    } else if (type == TCA_STATS_PKT64) {
-        if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0) {
-            return codec_parse_fail(&ctx->st, EPROTO);
-        } else if (ctx->last) {
-            i = ctx->last == TCA_STATS_BASIC_HW;
-            ctx->packets[i] = mnl_attr_get_u64(attr);
-        }
-    }
-    if (type != TCA_STATS_PAD) {
-        ctx->last = (type == TCA_STATS_BASIC || type == TCA_STATS_BASIC_HW
-                     ? type : 0);
-    }
     return MNL_CB_OK;
 }

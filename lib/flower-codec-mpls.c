@@ -196,17 +196,15 @@ codec_put_mpls(struct nlmsghdr *nlh, const struct act_map *map,
 static bool
 mpls_act_valid(enum flower_action_type type, const struct flower_mpls *m)
 {
-    switch (type) {
-    case FLOWER_ACT_MPLS_PUSH:
+    if (type == FLOWER_ACT_MPLS_PUSH) {
         return is_mpls_type(m->proto) && lse_valid(m, true, true, true, true);
-    case FLOWER_ACT_MPLS_POP:
+    } else if (type == FLOWER_ACT_MPLS_POP) {
         return ntohs(m->proto) >= ETH_P_802_3_MIN;
-    case FLOWER_ACT_MPLS_SET:
+    } else if (type == FLOWER_ACT_MPLS_SET) {
         return !m->proto && lse_valid(m, m->set_label, m->set_tc,
                                       m->set_ttl, m->set_bos);
-    default:
-        return false;
     }
+    return false;
 }
 
 /* Returns true if the LSE fields of 'm' that 'label', 'tc', 'ttl' and
@@ -246,8 +244,7 @@ codec_decode_mpls(const struct nlattr *const *tb, struct flower_rule *rule,
         return error;
     }
 
-    switch (map->type) {
-    case FLOWER_ACT_MPLS_PUSH:
+    if (map->type == FLOWER_ACT_MPLS_PUSH) {
         if (!is_mpls_type(m->proto) || !m->set_label) {
             return EPROTO;
         } else if (!m->set_ttl || !m->set_tc || !m->set_bos) {
@@ -255,18 +252,17 @@ codec_decode_mpls(const struct nlattr *const *tb, struct flower_rule *rule,
         }
         m->set_label = m->set_tc = m->set_ttl = m->set_bos = false;
         return 0;
-    case FLOWER_ACT_MPLS_POP:
+    } else if (map->type == FLOWER_ACT_MPLS_POP) {
         return (!proto || ntohs(m->proto) < ETH_P_802_3_MIN || m->set_label
                 || m->set_tc || m->set_ttl || m->set_bos ? EPROTO : 0);
-    case FLOWER_ACT_MPLS_SET:
+    } else if (map->type == FLOWER_ACT_MPLS_SET) {
         if (m->proto != htons(ETH_P_MPLS_UC)) {
             return EPROTO;
         }
         m->proto = 0;
         return 0;
-    default:
-        return EOPNOTSUPP;
     }
+    return EOPNOTSUPP;
 }
 
 /* Fills the LSE fields of 'm' from the validated options 'tb', each

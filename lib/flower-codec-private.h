@@ -4,8 +4,12 @@
  * attribute walks), flower-codec-keys.c (the match keys),
  * flower-codec-actions.c (the actions), flower-codec-pedit.c (the header
  * rewrites and checksum updates among them), flower-codec-ct.c (conntrack),
- * flower-codec-mpls.c (MPLS keys and actions) and flower-codec-tunnel.c
- * (tunnel options and act_tunnel_key).  Not for use outside the codec.
+ * flower-codec-mpls.c (MPLS keys and actions), flower-codec-tunnel.c
+ * (tunnel options and act_tunnel_key), flower-codec-police.c (the police
+ * options of meters and of the rules that use them), flower-codec-sample.c
+ * (the sampling options) and flower-codec-stats.c (the actions'
+ * counters), and with tc-police-codec.c (the standalone police actions of
+ * tc-police-codec.h).  Not for use outside the codec.
  */
 #ifndef FLOWER_CODEC_PRIVATE_H
 #define FLOWER_CODEC_PRIVATE_H 1
@@ -48,6 +52,7 @@ struct policy_ctx {
     size_t n_policy;            /* Rows in 'policy'. */
     uint16_t max;               /* Highest type the uapi headers know. */
     bool strict;                /* Unlisted type: EOPNOTSUPP, not ignored. */
+    bool unknown;               /* Output: an unlisted type was ignored. */
     bool keys;                  /* Also accept codec_key_policy()'s types. */
     const struct nlattr **tb;   /* Output, 'max' + 1 slots. */
 };
@@ -73,12 +78,14 @@ int codec_decode_actions(const struct nlattr *list, struct flower_rule *);
  * 'act_kinds'. */
 enum act_kind_id {
     AK_GACT, AK_MIRRED, AK_VLAN, AK_CT, AK_PEDIT, AK_CSUM, AK_MPLS,
-    AK_TUNNEL_KEY,
+    AK_TUNNEL_KEY, AK_POLICE, AK_SAMPLE,
 };
 
 /* The exact TC action that expresses a modelled action (a row of
- * flower-codec-actions.c's 'act_maps').  Every parameter struct begins
- * with 'tc_gen', whose 'action' is the verdict. */
+ * flower-codec-actions.c's 'act_maps').  Every parameter struct but
+ * police's begins with 'tc_gen', whose 'action' is the verdict; police
+ * has two, and 'control' is the one with which the packets that go on
+ * leave it (TCA_POLICE_RESULT, for those that conform). */
 struct act_map {
     enum flower_action_type type;   /* Modelled action. */
     enum act_kind_id kind;          /* TC action kind. */
@@ -105,6 +112,8 @@ typedef int act_decode_func(const struct nlattr *const *tb,
 
 const struct act_map *codec_find_act_map(enum act_kind_id, int variant,
                                          int control);
+int codec_parse_act_options(const struct nlattr *options, enum act_kind_id,
+                            const struct nlattr **tb);
 
 /* act_pedit and act_csum (flower-codec-pedit.c). */
 act_put_func codec_put_pedit, codec_put_csum;
@@ -124,6 +133,31 @@ int codec_decode_enc_opts(const struct nlattr *const *tb,
                           struct flower_rule *);
 act_put_func codec_put_tunnel_key;
 act_decode_func codec_decode_tunnel_key;
+
+/* act_sample (flower-codec-sample.c). */
+act_put_func codec_put_sample;
+act_decode_func codec_decode_sample;
+
+/* act_police (flower-codec-police.c). */
+struct tc_meter_police;
+act_put_func codec_put_police;
+act_decode_func codec_decode_police;
+int codec_police_meter(const struct nlattr *const *tb,
+                       struct tc_meter_police *);
+bool codec_put_police_meter(struct nlmsghdr *,
+                            const struct tc_meter_police *);
+
+/* Counters of an action's TCA_ACT_STATS (flower-codec-stats.c). */
+struct codec_act_counters {
+    uint64_t n_packets;         /* TCA_STATS_BASIC, else _BASIC_HW. */
+    uint64_t n_bytes;
+    uint64_t n_drops;           /* TCA_STATS_QUEUE. */
+    uint64_t n_overlimits;
+};
+
+int codec_decode_act_stats(const struct nlattr *,
+                           struct codec_act_counters *);
+void codec_decode_lastuse(const struct nlattr *, struct flower_stats *);
 
 /* Attribute walks (flower-codec.c).  Each callback validates an attribute
  * with libmnl before anything reads it, and a walk fails unless the

@@ -7,9 +7,11 @@
  * This file holds the messages, the filter header, the decode driver and
  * the attribute walks; flower-codec-keys.c the match keys and
  * flower-codec-actions.c the actions, each driven by one table;
- * flower-codec-pedit.c, flower-codec-ct.c and flower-codec-mpls.c the
- * options of the header rewrite, conntrack and MPLS actions, and
- * flower-codec-tunnel.c the tunnel options and act_tunnel_key.
+ * flower-codec-pedit.c, flower-codec-ct.c, flower-codec-mpls.c,
+ * flower-codec-police.c and flower-codec-sample.c the options of the
+ * header rewrite, conntrack, MPLS, police and sample actions,
+ * flower-codec-tunnel.c the tunnel options and act_tunnel_key, and
+ * flower-codec-stats.c the actions' counters.
  *
  * flower_decode() relies on 'nlmsg_len' having been checked against the
  * received size (as mnl_nlmsg_ok() and mnl_cb_run() do; the API passes no
@@ -301,8 +303,11 @@ codec_policy_cb(const struct nlattr *attr, void *ctx_)
     codec_note_attr(&ctx->st, attr);
     if (mnl_attr_type_valid(attr, ctx->max) < 0
         || !find_policy(ctx, type, &pol)) {
-        return (ctx->strict
-                ? codec_parse_fail(&ctx->st, EOPNOTSUPP) : MNL_CB_OK);
+        if (ctx->strict) {
+            return codec_parse_fail(&ctx->st, EOPNOTSUPP);
+        }
+        ctx->unknown = true;
+        return MNL_CB_OK;
     } else if (pol.skip) {
         return MNL_CB_OK;
     }

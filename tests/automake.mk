@@ -8,9 +8,12 @@ tests_test_flower_codec_SOURCES = \
 	tests/test-flower-codec-helpers.c \
 	tests/test-flower-codec-keys.c \
 	tests/test-flower-codec-malformed.c \
+	tests/test-flower-codec-meter.c \
+	tests/test-flower-codec-meter-replies.c \
 	tests/test-flower-codec-mpls.c \
 	tests/test-flower-codec-nat.c \
 	tests/test-flower-codec-pedit.c \
+	tests/test-flower-codec-police.c \
 	tests/test-flower-codec-replies.c \
 	tests/test-flower-codec-tunnel.c \
 	tests/test-flower-codec-tunnel-decode.c

@@ -154,6 +154,15 @@ set_pedit(struct flower_rule *r, int i, int first, int n)
     r->actions[i].pedit.n = n;
 }
 
+/* Makes action 'i' of 'r' a reference to the meter (police) 'index'. */
+void
+set_police(struct flower_rule *r, int i, uint32_t index)
+{
+    memset(&r->actions[i], 0, sizeof r->actions[i]);
+    r->actions[i].type = FLOWER_ACT_POLICE;
+    r->actions[i].police_index = index;
+}
+
 /* Makes action 'i' of 'r' a csum of 'flags'. */
 void
 set_csum(struct flower_rule *r, int i, uint32_t flags)
@@ -396,6 +405,14 @@ compare_actions(const struct flower_action *a, const struct flower_action *b,
         CMP(a, b, tunnel.no_csum, what);
         CMP(a, b, tunnel.dont_fragment, what);
         CMP(a, b, tunnel.geneve, what);
+        break;
+    case FLOWER_ACT_POLICE:
+        CMP(a, b, police_index, what);
+        break;
+    case FLOWER_ACT_SAMPLE:
+        CMP(a, b, sample.rate, what);
+        CMP(a, b, sample.group, what);
+        CMP(a, b, sample.trunc, what);
         break;
     }
     return NULL;

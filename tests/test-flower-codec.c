@@ -1,9 +1,10 @@
 /*
- * Unit tests for lib/flower-codec*.c: the table of tests, in the order in
- * which "--list" prints and main() runs them, and main().  Standalone: links
- * only the codec and libmnl, needs no kernel support.  The tests are in
- * test-flower-codec-*.c, their helpers in test-flower-codec-helpers.c and
- * test-flower-codec-replies.c.  Usage: test-flower-codec [--list | TEST-NAME]
+ * Unit tests for lib/flower-codec*.c and lib/tc-police-codec.c: the table
+ * of tests, in the order in which "--list" prints and main() runs them, and
+ * main().  Standalone: links only the codec and libmnl, needs no kernel
+ * support.  The tests are in test-flower-codec-*.c, their helpers in
+ * test-flower-codec-helpers.c and test-flower-codec-replies.c.  Usage:
+ * test-flower-codec [--list | TEST-NAME]
  */
 
 #include "test-flower-codec.h"
@@ -54,6 +55,11 @@ static const struct test tests[] = {
     T(act_pedit_refuse),
     T(act_tunnel_set_v4), T(act_tunnel_set_v6), T(act_tunnel_set_geneve),
     T(act_tunnel_release), T(act_tunnel_refuse), T(tunnel_msg_size),
+    T(act_police_redirect), T(act_police_drop), T(act_police_refuse),
+    T(act_sample), T(act_sample_refuse),
+    T(meter_set_bytes), T(meter_set_pkts), T(meter_set_rate64),
+    T(meter_burst_rounding), T(meter_set_flags), T(meter_set_refuse),
+    T(meter_get_del), T(meter_dump_request),
     T(flags_skip_hw), T(flags_skip_sw), T(flags_none),
     T(id_fields), T(id_chain_zero),
     T(encode_del_get), T(encode_dump), T(encode_qdisc),
@@ -66,6 +72,9 @@ static const struct test tests[] = {
     T(decode_kernel_enc_geneve), T(decode_kernel_enc_vxlan),
     T(decode_kernel_tunnel_key), T(decode_enc_opts_unknown),
     T(decode_tunnel_key_unknown),
+    T(decode_police_dump), T(decode_police_two), T(decode_police_foreign),
+    T(meter_decode_reply), T(meter_decode_foreign), T(meter_decode_dump),
+    T(decode_sample_dump),
     T(kind_u32), T(no_options),
     T(unknown_act_kind), T(unknown_act_use), T(unknown_key),
     T(foreign_cookie),
@@ -84,6 +93,9 @@ static const struct test tests[] = {
     T(act_ct_nat), T(act_ct_snat_v4), T(act_ct_dnat_v6),
     T(encode_rejects_nat), T(decode_kernel_nat), T(bad_nat_reply),
     T(bad_enc_reply), T(bad_tunnel_key_reply),
+    T(bad_police_reply),
+    T(bad_meter_reply), T(bad_meter_truncated), T(bad_meter_dump),
+    T(bad_sample_reply),
 };
 
 /* Runs the test named by argv[1], or all of them; "--list" lists them.

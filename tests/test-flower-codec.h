@@ -1,5 +1,6 @@
 /*
- * Declarations shared by the unit tests for lib/flower-codec*.c: the macros
+ * Declarations shared by the unit tests for lib/flower-codec*.c and
+ * lib/tc-police-codec.c: the macros
  * that check a condition and fail a test with a message, the message buffer,
  * the helpers of test-flower-codec-helpers.c and test-flower-codec-replies.c,
  * and the tests of test-flower-codec-*.c, which test-flower-codec.c registers
@@ -10,6 +11,7 @@
 
 #include "flower-codec.h"
 
+#include <linux/pkt_cls.h>
 #include <linux/tc_act/tc_pedit.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -82,6 +84,7 @@ void tunnel_match_rule(struct flower_rule *r);
 void set_tunnel(struct flower_rule *r, int i, bool v6);
 void add_tlv(struct flower_geneve_opts *opts, uint16_t class, uint8_t type,
              int words, uint8_t fill, uint8_t step);
+void set_police(struct flower_rule *r, int i, uint32_t index);
 struct nlmsghdr *encode(const struct flower_rule *r);
 int decode_copy(const struct nlmsghdr *nlh, struct flower_rule *rule);
 const char *compare_rules(const struct flower_rule *a,
@@ -234,6 +237,38 @@ const char *check_act_reply(int line, const char *kind, const struct opt *opts,
     TRY(check_act_reply(__LINE__, KIND, OPTS, N_OPTS, BAD_TYPE,         \
                         BAD_SIZE, ERROR))
 
+/* test-flower-codec-police.c: police actions as the kernel dumps them. */
+
+/* A police action, as tcf_police_dump() puts it, and its counters. */
+struct police_reply {
+    struct tc_police p;         /* TCA_POLICE_TBF. */
+    uint32_t result;            /* TCA_POLICE_RESULT, unless 0. */
+    uint32_t avrate;            /* TCA_POLICE_AVRATE, unless 0. */
+    uint64_t rate64;            /* TCA_POLICE_RATE64, unless 0. */
+    uint64_t pkt_rate;          /* TCA_POLICE_PKTRATE64, unless 0. */
+    uint64_t pkt_burst;         /* TCA_POLICE_PKTBURST64, unless 0. */
+    uint64_t lastuse;           /* TCA_POLICE_TM, unless NO_TM. */
+    uint64_t packets, bytes;    /* TCA_STATS_BASIC. */
+    uint32_t drops;             /* TCA_STATS_QUEUE drops and overlimits. */
+    uint32_t act_flags;         /* TCA_ACT_FLAGS, unless 0. */
+};
+
+void police_reply_init(struct police_reply *pr, uint32_t index);
+void put_police_act(struct nlmsghdr *nlh, uint16_t type,
+                    const struct police_reply *pr);
+
+/* test-flower-codec-meter.c: action messages. */
+
+struct tc_meter_police;
+struct tc_meter_stats;
+
+const struct nlattr *find_root(const struct nlmsghdr *nlh, uint16_t type);
+struct nlmsghdr *act_reply_start(uint16_t type, struct nlattr **tab);
+struct nlmsghdr *act_reply(uint16_t type, const struct police_reply *pr);
+int decode_copy_police(const struct nlmsghdr *nlh,
+                       struct tc_meter_police *meter,
+                       struct tc_meter_stats *stats);
+
 /* Tests. */
 
 /* A test: returns NULL on success, else why it failed. */
@@ -288,6 +323,23 @@ test_func test_decode_kernel_enc_geneve, test_decode_kernel_enc_vxlan,
           test_decode_kernel_tunnel_key, test_decode_enc_opts_unknown,
           test_decode_tunnel_key_unknown, test_bad_enc_reply,
           test_bad_tunnel_key_reply;
+
+/* test-flower-codec-police.c. */
+test_func test_act_police_redirect, test_act_police_drop,
+          test_act_police_refuse, test_decode_police_dump,
+          test_decode_police_two, test_decode_police_foreign,
+          test_bad_police_reply, test_act_sample, test_act_sample_refuse,
+          test_decode_sample_dump, test_bad_sample_reply;
+
+/* test-flower-codec-meter.c. */
+test_func test_meter_set_bytes, test_meter_set_pkts, test_meter_set_rate64,
+          test_meter_burst_rounding, test_meter_set_flags,
+          test_meter_set_refuse, test_meter_get_del, test_meter_dump_request;
+
+/* test-flower-codec-meter-replies.c. */
+test_func test_meter_decode_reply, test_meter_decode_foreign,
+          test_meter_decode_dump, test_bad_meter_reply,
+          test_bad_meter_truncated, test_bad_meter_dump;
 
 /* test-flower-codec-decode.c. */
 test_func test_decode_kernel_reply, test_decode_vlan_dump,
