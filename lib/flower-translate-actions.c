@@ -342,8 +342,6 @@ translate_push_mpls(const struct nlattr *nla, struct flower_rule *rule,
     action->mpls.tc = mpls_lse_to_tc(push->mpls_lse);
     action->mpls.bos = mpls_lse_to_bos(push->mpls_lse);
     action->mpls.ttl = mpls_lse_to_ttl(push->mpls_lse);
-    action->mpls.set_label = action->mpls.set_tc = true;
-    action->mpls.set_bos = action->mpls.set_ttl = true;
     return 0;
 }
 

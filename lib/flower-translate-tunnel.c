@@ -159,11 +159,14 @@ flower_translate_tunnel_match(const struct flow *flow, struct flow *flow_mask,
     mask->ip_tos = mask->ip_ttl = 0;
     mask->tp_src = mask->tp_dst = 0;
 
-    if (mask->gbp_flags & ~VXLAN_GBP_FLAGS) {
-        /* The kernel's VXLAN keeps only these flags. */
+    if (key->gbp_flags & mask->gbp_flags & ~VXLAN_GBP_FLAGS) {
+        /* The kernel's VXLAN keeps only these flags: no packet has the
+         * others. */
         return offload_refuse(refusal, OFFLOAD_REFUSAL_MATCH_TUNNEL,
                               "tun_gbp_flags");
     }
+    /* The others are always zero, as this match wants them. */
+    mask->gbp_flags &= VXLAN_GBP_FLAGS;
     if (mask->gbp_id || mask->gbp_flags) {
         /* VXLAN-GBP, as the datapath's u32: flags above the policy id. */
         k->enc_vxlan_gbp = (key->gbp_flags << 16) | ntohs(key->gbp_id);

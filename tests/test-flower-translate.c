@@ -163,6 +163,10 @@ print_tc_enc_mpls(const struct flower_rule *rule)
         if (m->enc_ttl) {
             printf(" ttl %u/%#x", k->enc_ttl, m->enc_ttl);
         }
+        if (m->enc_vxlan_gbp) {
+            printf(" gbp %#"PRIx32"/%#"PRIx32, k->enc_vxlan_gbp,
+                   m->enc_vxlan_gbp);
+        }
         if (k->enc_geneve.len) {
             printf(" geneve ");
             for (int i = 0; i < k->enc_geneve.len; i++) {
@@ -306,6 +310,7 @@ print_match(const struct match *match)
         .mask = &match->wc.masks,
         .support = {
             .max_vlan_headers = 2,
+            .max_mpls_depth = 1,
             .recirc = true,
             .ct_state = true,
             .ct_zone = true,
