@@ -7,6 +7,8 @@ DATAPATH_OFFLOAD_SOURCES = \
 	datapath-offload/offload-explain.h \
 	datapath-offload/tc-flow-map.c \
 	datapath-offload/tc-flow-map.h \
+	datapath-offload/tc-meters.c \
+	datapath-offload/tc-meters.h \
 	datapath-offload/tc-policy.c \
 	datapath-offload/tc-policy.h \
 	datapath-offload/tc-ports.c \

@@ -16,6 +16,7 @@
 #include <linux/pkt_cls.h>
 #include <string.h>
 
+#include "coverage.h"
 #include "dpif.h"
 #include "flower-translate.h"
 #include "netdev-offload-provider.h"
@@ -29,6 +30,7 @@
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
 #include "tc-flow-map.h"
+#include "tc-meters.h"
 #include "tc-policy.h"
 #include "tc-ports.h"
 #include "tc-probe.h"
@@ -39,6 +41,10 @@
 VLOG_DEFINE_THIS_MODULE(offload_tc);
 
 static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
+
+COVERAGE_DEFINE(offload_tc_add);
+COVERAGE_DEFINE(offload_tc_replace);
+COVERAGE_DEFINE(offload_tc_del);
 
 /* One socket for rule changes, serialized by tc_flow_map_mutex so that the
  * kernel and the ufid map change together. */
@@ -161,6 +167,7 @@ flow_delete(struct tc_transport *t, struct tc_flow *flow,
         }
     }
     error = tc_rule_delete(t, &flow->id, flow->protocol);
+    COVERAGE_INC(offload_tc_del);
     if (error == ENODEV) {
         /* The device went away, and its rules with it. */
         error = 0;
@@ -192,6 +199,7 @@ flow_replace(struct tc_transport *t, struct tc_flow *flow,
     rule->id = flow->id;
     error = tc_rule_install(t, rule, true);
     if (!error) {
+        COVERAGE_INC(offload_tc_replace);
         flow->base = current;
     }
     if (stats) {
@@ -287,6 +295,7 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
         }
         goto out;
     }
+    COVERAGE_INC(offload_tc_add);
     tc_flow_add(ufid, netdev, &rule.id, rule.protocol);
     offload_explain_forget(ufid);
     if (stats) {
@@ -358,10 +367,67 @@ netdev_tc_flow_del(struct netdev *netdev OVS_UNUSED, const ovs_u128 *ufid,
         error = get_transport(&t);
         if (!error) {
             error = flow_delete(t, flow, stats, &port);
+            if (tc_meter_has_doomed()) {
+                tc_meter_retry_deletes(t);
+            }
         }
     }
     ovs_mutex_unlock(&tc_flow_map_mutex);
     netdev_close(port);
+    return error;
+}
+
+/* Meters.  The police actions are changed under tc_flow_map_mutex, on the
+ * rules' socket, so that a meter and the rules bound to it change in
+ * order. */
+
+static int
+netdev_tc_meter_set(ofproto_meter_id meter_id,
+                    struct ofputil_meter_config *config)
+{
+    struct tc_transport *t;
+    int error;
+
+    tc_policy_refresh();
+    ovs_mutex_lock(&tc_flow_map_mutex);
+    error = get_transport(&t);
+    if (!error) {
+        error = tc_meter_set(t, meter_id.uint32, config,
+                             tc_policy_cls_flags());
+    }
+    ovs_mutex_unlock(&tc_flow_map_mutex);
+    return error;
+}
+
+static int
+netdev_tc_meter_get(ofproto_meter_id meter_id,
+                    struct ofputil_meter_stats *stats)
+{
+    struct tc_transport *t;
+    int error;
+
+    ovs_mutex_lock(&tc_flow_map_mutex);
+    error = get_transport(&t);
+    if (!error) {
+        error = tc_meter_get(t, meter_id.uint32, stats);
+    }
+    ovs_mutex_unlock(&tc_flow_map_mutex);
+    return error;
+}
+
+static int
+netdev_tc_meter_del(ofproto_meter_id meter_id,
+                    struct ofputil_meter_stats *stats)
+{
+    struct tc_transport *t;
+    int error;
+
+    ovs_mutex_lock(&tc_flow_map_mutex);
+    error = get_transport(&t);
+    if (!error) {
+        error = tc_meter_del(t, meter_id.uint32, stats);
+    }
+    ovs_mutex_unlock(&tc_flow_map_mutex);
     return error;
 }
 
@@ -577,7 +643,9 @@ netdev_tc_init_flow_api(struct netdev *netdev)
                       *tc_transport_last_error(t) ? ": " : "",
                       tc_transport_last_error(t));
         } else {
-            tc_probe_run(t, ifindex);
+            if (tc_probe_run(t, ifindex)) {
+                tc_meter_sweep(t);
+            }
             error = sweep_stale_rules(t, ifindex, egress);
         }
     }
@@ -606,6 +674,9 @@ const struct netdev_flow_api netdev_offload_tc = {
    .flow_get = netdev_tc_flow_get,
    .flow_del = netdev_tc_flow_del,
    .flow_get_n_flows = netdev_tc_flow_get_n_flows,
+   .meter_set = netdev_tc_meter_set,
+   .meter_get = netdev_tc_meter_get,
+   .meter_del = netdev_tc_meter_del,
    .init_flow_api = netdev_tc_init_flow_api,
    .uninit_flow_api = netdev_tc_uninit_flow_api,
 };

@@ -9,6 +9,7 @@
 #include "netdev.h"
 #include "netdev-offload.h"
 #include "openvswitch/types.h"
+#include "tc-meters.h"
 #include "tc-probe.h"
 #include "util.h"
 
@@ -75,6 +76,12 @@ resolve_ifindex(void *aux OVS_UNUSED, int ifindex)
     return odp_to_u32(netdev_ifindex_to_odp_port(ifindex));
 }
 
+static bool
+resolve_meter(void *aux OVS_UNUSED, uint32_t meter_id)
+{
+    return tc_meter_is_offloaded(meter_id);
+}
+
 void
 tc_ports_resolver_init(struct flower_port_resolver *resolver,
                        struct tc_ports_aux *aux, const char *dpif_type)
@@ -82,6 +89,7 @@ tc_ports_resolver_init(struct flower_port_resolver *resolver,
     aux->dpif_type = dpif_type;
     resolver->output_ifindex = resolve_output;
     resolver->ifindex_to_port = resolve_ifindex;
+    resolver->meter_offloaded = resolve_meter;
     resolver->aux = aux;
 }
 

@@ -10,6 +10,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/thread.h"
 #include "openvswitch/vlog.h"
+#include "flower-translate.h"
 #include "packets.h"
 #include "tc-transport.h"
 #include "util.h"
@@ -153,14 +154,38 @@ probe_multi_mask(struct tc_transport *t, uint32_t ifindex, char *error_buf,
     return error;
 }
 
-void
+/* A police action at an index below those of meters, created and deleted
+ * again. */
+static int
+probe_police(struct tc_transport *t, char *error_buf, size_t size)
+{
+    struct tc_meter_police police = {
+        .index = FLOWER_METER_POLICE_BASE - 1,
+        .rate_bytes_ps = 125000,
+        .burst_bytes = 12500,
+        .flags = TCA_CLS_FLAGS_SKIP_HW,
+    };
+    int error = tc_police_set(t, &police);
+
+    if (error) {
+        snprintf(error_buf, size, "%s", (*tc_transport_last_error(t)
+                                         ? tc_transport_last_error(t)
+                                         : ovs_strerror(error)));
+        return error;
+    }
+    tc_police_del(t, police.index, NULL);
+    return 0;
+}
+
+/* Probes, the first time it is called; returns true then. */
+bool
 tc_probe_run(struct tc_transport *t, uint32_t ifindex)
 {
     static struct ovsthread_once once = OVSTHREAD_ONCE_INITIALIZER;
     struct ds s = DS_EMPTY_INITIALIZER;
 
     if (!ovsthread_once_start(&once)) {
-        return;
+        return false;
     }
     for (int cap = 0; cap < FLOWER_N_CAPS; cap++) {
         char *err = probe_errors[cap];
@@ -169,6 +194,8 @@ tc_probe_run(struct tc_transport *t, uint32_t ifindex)
         if (cap == FLOWER_CAP_MULTI_MASK_PER_PRIO) {
             caps.has[cap] = !probe_multi_mask(t, ifindex, err,
                                               sizeof probe_errors[cap]);
+        } else if (cap == FLOWER_CAP_POLICE) {
+            caps.has[cap] = !probe_police(t, err, sizeof probe_errors[cap]);
         } else if (cap == FLOWER_CAP_TUNNEL_FLAGS) {
             /* No attribute for it in the kernel headers we are built
              * with (Linux 6.1 has none). */
@@ -186,6 +213,7 @@ tc_probe_run(struct tc_transport *t, uint32_t ifindex)
     VLOG_INFO("TC capabilities:%s", ds_cstr(&s));
     ds_destroy(&s);
     ovsthread_once_done(&once);
+    return true;
 }
 
 const struct flower_caps *

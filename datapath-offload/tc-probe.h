@@ -9,13 +9,14 @@
 #ifndef TC_PROBE_H
 #define TC_PROBE_H 1
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "flower-caps.h"
 
 struct ds;
 struct tc_transport;
 
-void tc_probe_run(struct tc_transport *, uint32_t ifindex);
+bool tc_probe_run(struct tc_transport *, uint32_t ifindex);
 const struct flower_caps *tc_probe_caps(void);
 void tc_probe_format(struct ds *);
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "flower-codec.h"
+#include "tc-police-codec.h"
 
 /* This layer carries no OVS headers. */
 #define OVS_UNUSED_ARG __attribute__((unused))
@@ -27,7 +28,8 @@ struct tc_transport {
 /* State of one request while its replies are processed. */
 struct tc_request {
     struct tc_transport *transport;
-    tc_rule_dump_cb *cb;
+    tc_rule_dump_cb *cb;            /* For flower rules, or... */
+    mnl_cb_t msg_cb;                /* ...for any other reply. */
     void *aux;
     int cb_error;               /* First non-zero return of 'cb'. */
 };
@@ -144,6 +146,10 @@ data_cb(const struct nlmsghdr *nlh, void *req_)
     struct tc_request *req = req_;
     struct flower_rule rule;
 
+    if (req->msg_cb) {
+        req->cb_error = req->msg_cb(nlh, req->aux);
+        return req->cb_error ? MNL_CB_STOP : MNL_CB_OK;
+    }
     if (!req->cb || nlh->nlmsg_type != RTM_NEWTFILTER) {
         return MNL_CB_OK;
     }
@@ -157,8 +163,8 @@ data_cb(const struct nlmsghdr *nlh, void *req_)
 /* Sends 'nlh' and processes replies until the ack (or the end of a dump).
  * Returns 0 or a positive errno value. */
 static int
-transact(struct tc_transport *t, struct nlmsghdr *nlh,
-         tc_rule_dump_cb *cb, void *aux)
+transact__(struct tc_transport *t, struct nlmsghdr *nlh,
+           tc_rule_dump_cb *cb, mnl_cb_t msg_cb, void *aux)
 {
     static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
         [NLMSG_NOOP] = noop_cb,
@@ -166,7 +172,8 @@ transact(struct tc_transport *t, struct nlmsghdr *nlh,
         [NLMSG_DONE] = done_cb,
         [NLMSG_OVERRUN] = noop_cb,
     };
-    struct tc_request req = { .transport = t, .cb = cb, .aux = aux };
+    struct tc_request req = { .transport = t, .cb = cb, .msg_cb = msg_cb,
+                              .aux = aux };
     uint32_t seq = nlh->nlmsg_seq;
     int ret;
 
@@ -187,6 +194,15 @@ transact(struct tc_transport *t, struct nlmsghdr *nlh,
         return errno ? errno : EPROTO;
     }
     return req.cb_error;
+}
+
+/* Sends 'nlh', a request about flower rules, and hands the rules in the
+ * replies to 'cb', if non-null. */
+static int
+transact(struct tc_transport *t, struct nlmsghdr *nlh,
+         tc_rule_dump_cb *cb, void *aux)
+{
+    return nlh ? transact__(t, nlh, cb, NULL, aux) : EINVAL;
 }
 
 int
@@ -283,4 +299,99 @@ tc_rule_dump(struct tc_transport *t, uint32_t ifindex, bool egress,
 
     return transact(t, flower_encode_dump(buf, ifindex, egress, ++t->seq),
                     cb, aux);
+}
+
+/* Meters: standalone police actions (tc-police-codec.h). */
+
+struct police_reply {
+    struct tc_meter_police *meter;
+    struct tc_meter_stats *stats;
+    bool found;
+};
+
+static int
+police_reply_cb(const struct nlmsghdr *nlh, void *reply_)
+{
+    struct police_reply *reply = reply_;
+    struct tc_meter_police meter;
+    struct tc_meter_stats stats;
+    int error;
+
+    if (nlh->nlmsg_type != RTM_NEWACTION && nlh->nlmsg_type != RTM_GETACTION
+        && nlh->nlmsg_type != RTM_DELACTION) {
+        return 0;
+    }
+    error = tc_police_decode(nlh, &meter, &stats);
+    if (error && error != EOPNOTSUPP) {
+        return error;
+    }
+    reply->found = true;
+    if (reply->meter) {
+        *reply->meter = meter;
+    }
+    if (reply->stats) {
+        *reply->stats = stats;
+    }
+    return 0;
+}
+
+int
+tc_police_set(struct tc_transport *t, const struct tc_meter_police *meter)
+{
+    char buf[TC_POLICE_MSG_BUFSIZE];
+    struct nlmsghdr *nlh = tc_police_encode_set(buf, meter, ++t->seq);
+
+    return nlh ? transact__(t, nlh, NULL, NULL, NULL) : EINVAL;
+}
+
+int
+tc_police_get(struct tc_transport *t, uint32_t index,
+              struct tc_meter_police *meter, struct tc_meter_stats *stats)
+{
+    struct police_reply reply = { .meter = meter, .stats = stats };
+    char buf[TC_POLICE_MSG_BUFSIZE];
+    struct nlmsghdr *nlh = tc_police_encode_get(buf, index, ++t->seq);
+    int error;
+
+    error = nlh ? transact__(t, nlh, NULL, police_reply_cb, &reply) : EINVAL;
+    return !error && !reply.found ? ENOENT : error;
+}
+
+int
+tc_police_del(struct tc_transport *t, uint32_t index,
+              struct tc_meter_stats *stats)
+{
+    struct police_reply reply = { .stats = stats };
+    char buf[TC_POLICE_MSG_BUFSIZE];
+    struct nlmsghdr *nlh = tc_police_encode_del(buf, index, ++t->seq);
+
+    if (stats) {
+        memset(stats, 0, sizeof *stats);
+    }
+    return nlh ? transact__(t, nlh, NULL, police_reply_cb, &reply) : EINVAL;
+}
+
+struct police_dump {
+    tc_police_dump_cb *cb;
+    void *aux;
+};
+
+static int
+police_dump_cb(const struct nlmsghdr *nlh, void *dump_)
+{
+    struct police_dump *dump = dump_;
+
+    return (nlh->nlmsg_type == RTM_NEWACTION
+            || nlh->nlmsg_type == RTM_GETACTION
+            ? tc_police_decode_dump(nlh, dump->cb, dump->aux) : 0);
+}
+
+int
+tc_police_dump(struct tc_transport *t, tc_police_dump_cb *cb, void *aux)
+{
+    struct police_dump dump = { .cb = cb, .aux = aux };
+    char buf[TC_POLICE_MSG_BUFSIZE];
+
+    return transact__(t, tc_police_encode_dump(buf, ++t->seq), NULL,
+                      police_dump_cb, &dump);
 }

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "flower-rule.h"
+#include "tc-police-codec.h"
 
 struct tc_transport;
 
@@ -37,5 +38,16 @@ int tc_rule_get(struct tc_transport *, const struct flower_id *,
 typedef int tc_rule_dump_cb(const struct flower_rule *, void *aux);
 int tc_rule_dump(struct tc_transport *, uint32_t ifindex, bool egress,
                  tc_rule_dump_cb *, void *aux);
+
+/* Meters, as standalone police actions (tc-police-codec.h).  Setting one
+ * creates it or replaces its parameters; getting or deleting one gives
+ * its counters (its final ones, for a delete).  Deleting one that rules
+ * are still bound to fails with EPERM. */
+int tc_police_set(struct tc_transport *, const struct tc_meter_police *);
+int tc_police_get(struct tc_transport *, uint32_t index,
+                  struct tc_meter_police *, struct tc_meter_stats *);
+int tc_police_del(struct tc_transport *, uint32_t index,
+                  struct tc_meter_stats *);
+int tc_police_dump(struct tc_transport *, tc_police_dump_cb *, void *aux);
 
 #endif /* tc-transport.h */
