@@ -15,6 +15,7 @@ tests_test_flower_codec_SOURCES = \
 	tests/test-flower-codec-pedit.c \
 	tests/test-flower-codec-police.c \
 	tests/test-flower-codec-replies.c \
+	tests/test-flower-codec-terse.c \
 	tests/test-flower-codec-tunnel.c \
 	tests/test-flower-codec-tunnel-decode.c
 tests_test_flower_codec_CPPFLAGS = -I$(top_srcdir)/lib
