@@ -84,23 +84,32 @@ log_refusal(const struct netdev *netdev, const ovs_u128 *ufid,
     }
 }
 
-/* Converts kernel counters of 'rule' plus 'base' into OVS stats.
+/* Returns the bytes of each packet that TC does not count for 'rule'.
  *
  * TC counts bytes from the network header on ingress (the kernel has
  * already pulled the Ethernet header and taken a VLAN tag into metadata),
- * while OVS's datapath counts the whole frame, tag included.  Add what TC
- * left out, so that a flow's bytes do not change when it is offloaded. */
+ * while OVS's datapath counts the whole frame, tag included.  Adding what
+ * TC left out keeps a flow's bytes the same when it is offloaded.  On
+ * egress TC counts the whole frame. */
+static uint8_t
+rule_l2_len(const struct flower_rule *rule)
+{
+    if (rule->id.egress) {
+        return 0;
+    } else if (rule->mask.eth_type && eth_type_vlan(rule->key.eth_type)) {
+        return ETH_HEADER_LEN + VLAN_HEADER_LEN;
+    }
+    return ETH_HEADER_LEN;
+}
+
+/* Converts kernel counters of 'rule' plus 'base' into OVS stats, adding
+ * 'l2_len' bytes a packet (see rule_l2_len()). */
 static void
 rule_stats(const struct flower_rule *rule, const struct dpif_flow_stats *base,
-           struct dpif_flow_stats *stats)
+           uint8_t l2_len, struct dpif_flow_stats *stats)
 {
-    uint64_t l2_len = rule->id.egress ? 0 : ETH_HEADER_LEN;
     long long int used = 0;
 
-    if (!rule->id.egress
-        && rule->mask.eth_type && eth_type_vlan(rule->key.eth_type)) {
-        l2_len += VLAN_HEADER_LEN;
-    }
     if (rule->stats.n_packets && rule->stats.has_lastuse) {
         used = time_msec() - rule->stats.lastuse_ms;
     }
@@ -161,7 +170,7 @@ flow_delete(struct tc_transport *t, struct tc_flow *flow,
 
     if (stats) {
         if (!tc_rule_get(t, &flow->id, flow->protocol, &rule)) {
-            rule_stats(&rule, &flow->base, stats);
+            rule_stats(&rule, &flow->base, flow->l2_len, stats);
         } else {
             *stats = flow->base;
         }
@@ -194,7 +203,7 @@ flow_replace(struct tc_transport *t, struct tc_flow *flow,
     int error;
 
     if (!tc_rule_get(t, &flow->id, flow->protocol, &old)) {
-        rule_stats(&old, &flow->base, &current);
+        rule_stats(&old, &flow->base, flow->l2_len, &current);
     }
     rule->id = flow->id;
     error = tc_rule_install(t, rule, true);
@@ -296,7 +305,8 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
         goto out;
     }
     COVERAGE_INC(offload_tc_add);
-    tc_flow_add(ufid, netdev, &rule.id, rule.protocol);
+    flow = tc_flow_add(ufid, netdev, &rule.id, rule.protocol);
+    flow->l2_len = rule_l2_len(&rule);
     offload_explain_forget(ufid);
     if (stats) {
         memset(stats, 0, sizeof *stats);
@@ -338,7 +348,7 @@ netdev_tc_flow_get(struct netdev *netdev, struct match *match,
     if (!error) {
         in_port = netdev_ifindex_to_odp_port(rule.id.ifindex);
         error = rule_to_flow(&rule, netdev, in_port, match, actions, buf);
-        rule_stats(&rule, &base, stats);
+        rule_stats(&rule, &base, rule_l2_len(&rule), stats);
         rule_attrs(&rule, attrs);
     }
     netdev_close(netdev);
@@ -448,9 +458,23 @@ rule_is_ours(const struct flower_rule *rule)
     return rule->has_cookie;
 }
 
+/* The rules of ours that a dump found: in full, or (terse dumps, and
+ * the sweep of stale rules) only what identifies them and their counters,
+ * a few dozen bytes instead of a few kilobytes a rule. */
 struct rule_array {
-    struct flower_rule *rules;
+    bool terse;
+    struct flower_rule *rules;          /* Full. */
+    struct terse_rule *terse_rules;     /* Terse. */
     size_t n, allocated;
+};
+
+struct terse_rule {
+    ovs_u128 ufid;
+    struct flower_id id;
+    uint16_t protocol;
+    bool in_hw;
+    uint32_t flags;
+    struct flower_stats stats;
 };
 
 static int
@@ -458,7 +482,24 @@ collect_rule(const struct flower_rule *rule, void *array_)
 {
     struct rule_array *array = array_;
 
-    if (rule_is_ours(rule)) {
+    if (!rule_is_ours(rule)) {
+        return 0;
+    } else if (array->terse) {
+        struct terse_rule *tr;
+
+        if (array->n >= array->allocated) {
+            array->terse_rules = x2nrealloc(array->terse_rules,
+                                            &array->allocated,
+                                            sizeof *array->terse_rules);
+        }
+        tr = &array->terse_rules[array->n++];
+        memcpy(&tr->ufid, rule->cookie, sizeof tr->ufid);
+        tr->id = rule->id;
+        tr->protocol = rule->protocol;
+        tr->in_hw = rule->in_hw;
+        tr->flags = rule->flags;
+        tr->stats = rule->stats;
+    } else {
         if (array->n >= array->allocated) {
             array->rules = x2nrealloc(array->rules, &array->allocated,
                                       sizeof *array->rules);
@@ -468,29 +509,34 @@ collect_rule(const struct flower_rule *rule, void *array_)
     return 0;
 }
 
+static void
+rule_array_destroy(struct rule_array *array)
+{
+    free(array->rules);
+    free(array->terse_rules);
+}
+
 /* Deletes every rule of ours on 'ifindex' that is not in the ufid map:
  * leftovers of an earlier ovs-vswitchd, or of flows already forgotten. */
 static int
 sweep_stale_rules(struct tc_transport *t, int ifindex, bool egress)
     OVS_REQUIRES(tc_flow_map_mutex)
 {
-    struct rule_array array = { .rules = NULL };
-    int error = tc_rule_dump(t, ifindex, egress, collect_rule, &array);
+    struct rule_array array = { .terse = true };
+    int error = tc_rule_dump(t, ifindex, egress, true, collect_rule, &array);
 
     for (size_t i = 0; !error && i < array.n; i++) {
-        const struct flower_rule *rule = &array.rules[i];
-        ovs_u128 ufid;
+        const struct terse_rule *tr = &array.terse_rules[i];
 
-        memcpy(&ufid, rule->cookie, sizeof ufid);
-        if (!tc_flow_find(&ufid)) {
-            int err = tc_rule_delete(t, &rule->id, rule->protocol);
+        if (!tc_flow_find(&tr->ufid)) {
+            int err = tc_rule_delete(t, &tr->id, tr->protocol);
 
             if (err && err != ENOENT) {
                 error = err;
             }
         }
     }
-    free(array.rules);
+    rule_array_destroy(&array);
     return error;
 }
 
@@ -543,10 +589,11 @@ netdev_tc_flow_dump_create(struct netdev *netdev,
 
     dump->up.netdev = netdev_ref(netdev);
     dump->up.terse = terse;
+    dump->array.terse = terse;
     error = ifindex > 0 ? tc_transport_open(&t) : ENODEV;
     if (!error) {
         error = tc_rule_dump(t, ifindex, tc_ports_uses_egress(netdev),
-                             collect_rule, &dump->array);
+                             terse, collect_rule, &dump->array);
         tc_transport_close(t);
     }
     if (error && error != ENODEV) {
@@ -563,9 +610,45 @@ netdev_tc_flow_dump_destroy(struct netdev_flow_dump *dump_)
     struct tc_flow_dump *dump = CONTAINER_OF(dump_, struct tc_flow_dump, up);
 
     netdev_close(dump->up.netdev);
-    free(dump->array.rules);
+    rule_array_destroy(&dump->array);
     free(dump);
     return 0;
+}
+
+/* The revalidators' dumps: just ufids and counters.  Terse TC dumps carry
+ * no times, so the last use is 0, which tells the revalidator to take it
+ * from the packet count (udpif_update_used()); the last use of a rule that
+ * this one replaced would be older than the flow's real one. */
+static bool
+dump_next_terse(struct tc_flow_dump *dump, struct match *match,
+                struct dpif_flow_stats *stats, struct dpif_flow_attrs *attrs,
+                ovs_u128 *ufid)
+{
+    while (dump->next < dump->array.n) {
+        const struct terse_rule *tr = &dump->array.terse_rules[dump->next++];
+        struct flower_rule rule;
+        struct tc_flow *flow;
+
+        ovs_mutex_lock(&tc_flow_map_mutex);
+        flow = tc_flow_find(&tr->ufid);
+        if (!flow) {
+            ovs_mutex_unlock(&tc_flow_map_mutex);
+            continue;
+        }
+        memset(&rule, 0, sizeof rule);
+        rule.stats = tr->stats;
+        rule.in_hw = tr->in_hw;
+        rule.flags = tr->flags;
+        rule_stats(&rule, &flow->base, flow->l2_len, stats);
+        stats->used = 0;
+        ovs_mutex_unlock(&tc_flow_map_mutex);
+
+        *ufid = tr->ufid;
+        match_init_catchall(match);
+        rule_attrs(&rule, attrs);
+        return true;
+    }
+    return false;
 }
 
 static bool
@@ -578,6 +661,9 @@ netdev_tc_flow_dump_next(struct netdev_flow_dump *dump_, struct match *match,
 {
     struct tc_flow_dump *dump = CONTAINER_OF(dump_, struct tc_flow_dump, up);
 
+    if (dump->array.terse) {
+        return dump_next_terse(dump, match, stats, attrs, ufid);
+    }
     while (dump->next < dump->array.n) {
         const struct flower_rule *rule = &dump->array.rules[dump->next++];
         struct dpif_flow_stats base;
@@ -592,13 +678,11 @@ netdev_tc_flow_dump_next(struct netdev_flow_dump *dump_, struct match *match,
         }
         ovs_mutex_unlock(&tc_flow_map_mutex);
 
-        if (dump->up.terse) {
-            match_init_catchall(match);
-        } else if (rule_to_flow(rule, dump->up.netdev, dump->up.port, match,
-                                actions, wbuffer)) {
+        if (rule_to_flow(rule, dump->up.netdev, dump->up.port, match,
+                         actions, wbuffer)) {
             continue;
         }
-        rule_stats(rule, &base, stats);
+        rule_stats(rule, &base, rule_l2_len(rule), stats);
         rule_attrs(rule, attrs);
         return true;
     }

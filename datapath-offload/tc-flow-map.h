@@ -25,6 +25,7 @@ struct tc_flow {
     struct flower_id id;
     uint16_t protocol;          /* Filter protocol, network byte order. */
     struct dpif_flow_stats base;  /* Counters of rules this one replaced. */
+    uint8_t l2_len;             /* Bytes per packet TC does not count. */
 };
 
 extern struct ovs_mutex tc_flow_map_mutex;

@@ -177,6 +177,44 @@ probe_police(struct tc_transport *t, char *error_buf, size_t size)
     return 0;
 }
 
+/* Notes whether the probe rule came back from a terse dump without its
+ * keys and actions' options. */
+static int
+note_terse(const struct flower_rule *rule, void *terse_)
+{
+    int *terse = terse_;
+
+    if (rule->id.prio == PROBE_PRIO) {
+        *terse = rule->terse;
+    }
+    return 0;
+}
+
+/* Asks for a terse dump with the probe rule in place.  Kernels before 5.10
+ * ignore the flag and dump in full. */
+static int
+probe_terse(struct tc_transport *t, uint32_t ifindex, char *error_buf,
+            size_t size)
+{
+    struct flower_rule rule;
+    int terse = -1;
+    int error;
+
+    probe_rule_init(&rule, ifindex, 0x88b5);
+    probe_add_action(&rule, FLOWER_ACT_DROP);
+    error = tc_rule_install(t, &rule, false);
+    if (!error) {
+        error = tc_rule_dump(t, ifindex, false, true, note_terse, &terse);
+        tc_rule_delete(t, &rule.id, rule.protocol);
+    }
+    if (error || terse != 1) {
+        snprintf(error_buf, size, "%s", (error ? ovs_strerror(error)
+                                         : "dumps in full"));
+        return error ? error : EOPNOTSUPP;
+    }
+    return 0;
+}
+
 /* Probes, the first time it is called; returns true then. */
 bool
 tc_probe_run(struct tc_transport *t, uint32_t ifindex)
@@ -194,6 +232,9 @@ tc_probe_run(struct tc_transport *t, uint32_t ifindex)
         if (cap == FLOWER_CAP_MULTI_MASK_PER_PRIO) {
             caps.has[cap] = !probe_multi_mask(t, ifindex, err,
                                               sizeof probe_errors[cap]);
+        } else if (cap == FLOWER_CAP_TERSE_DUMP) {
+            caps.has[cap] = !probe_terse(t, ifindex, err,
+                                         sizeof probe_errors[cap]);
         } else if (cap == FLOWER_CAP_POLICE) {
             caps.has[cap] = !probe_police(t, err, sizeof probe_errors[cap]);
         } else if (cap == FLOWER_CAP_TUNNEL_FLAGS) {

@@ -47,6 +47,7 @@
 #include <linux/tc_act/tc_sample.h>
 #include <linux/tc_act/tc_tunnel_key.h>
 #include <linux/tc_act/tc_vlan.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "flower-codec-private.h"
@@ -271,11 +272,12 @@ struct act_list_ctx {
 };
 
 static const struct act_map *find_map_by_type(enum flower_action_type);
+static const struct act_map *first_map_of_kind(enum act_kind_id);
 static bool map_fits_at(const struct act_map *, int index, int n_actions);
 static bool vlan_push_valid(const struct flower_action *);
 
 static int decode_action(const struct nlattr *, int index, int n_actions,
-                         struct flower_rule *);
+                         bool terse, struct flower_rule *);
 static bool counts_for_rule(const struct flower_rule *, int index,
                             const struct act_kind *);
 static int decode_act_options(const struct nlattr *, const struct act_kind *,
@@ -394,6 +396,20 @@ find_map_by_type(enum flower_action_type type)
 
 /* Returns the row of 'act_maps' for a TC action of 'kind' and 'variant'
  * with verdict 'control', or NULL if the codec does not model it. */
+/* Returns the first row of 'act_maps' for TC action kind 'kind'. */
+static const struct act_map *
+first_map_of_kind(enum act_kind_id kind)
+{
+    const struct act_map *map;
+
+    for (map = act_maps; map < &act_maps[ARRAY_SIZE(act_maps)]; map++) {
+        if (map->kind == kind) {
+            return map;
+        }
+    }
+    abort();                    /* Every kind has a row. */
+}
+
 const struct act_map *
 codec_find_act_map(enum act_kind_id kind, int variant, int control)
 {
@@ -435,7 +451,8 @@ vlan_push_valid(const struct flower_action *act)
 /* Decodes the TCA_FLOWER_ACT nest 'list' into the actions, cookie and
  * counters of 'rule'. */
 int
-codec_decode_actions(const struct nlattr *list, struct flower_rule *rule)
+codec_decode_actions(const struct nlattr *list, bool terse,
+                     struct flower_rule *rule)
 {
     struct act_list_ctx ctx;
     int error;
@@ -460,11 +477,12 @@ codec_decode_actions(const struct nlattr *list, struct flower_rule *rule)
         return EOPNOTSUPP;
     }
     for (i = 0; i < n; i++) {
-        error = decode_action(ctx.acts[i + 1], i, n, rule);
+        error = decode_action(ctx.acts[i + 1], i, n, terse, rule);
         if (error) {
             return error;
-        } else if (!map_fits_at(find_map_by_type(rule->actions[i].type),
-                                i, n)) {
+        } else if (!rule->terse
+                   && !map_fits_at(find_map_by_type(rule->actions[i].type),
+                                   i, n)) {
             return EOPNOTSUPP;
         }
     }
@@ -474,10 +492,13 @@ codec_decode_actions(const struct nlattr *list, struct flower_rule *rule)
 
 /* Decodes action nest 'nest', number 'index' of 'n_actions', into 'rule':
  * the action, the cookie if it is the last action, the counters if they
- * are the rule's (counts_for_rule()), and its last use. */
+ * are the rule's (counts_for_rule()), and its last use.  If 'terse', an
+ * action may come without its options (a terse dump): then only its kind
+ * is known, which is enough to tell whether its counters are the rule's,
+ * and the rule is marked terse. */
 static int
 decode_action(const struct nlattr *nest, int index, int n_actions,
-              struct flower_rule *rule)
+              bool terse, struct flower_rule *rule)
 {
     const struct nlattr *tb[TCA_ACT_MAX + 1] = { NULL };
     struct policy_ctx ctx = {
@@ -492,7 +513,7 @@ decode_action(const struct nlattr *nest, int index, int n_actions,
     error = codec_parse_nested(nest, codec_policy_cb, &ctx.st);
     if (error) {
         return error;
-    } else if (!tb[TCA_ACT_KIND] || !tb[TCA_ACT_OPTIONS]) {
+    } else if (!tb[TCA_ACT_KIND] || (!tb[TCA_ACT_OPTIONS] && !terse)) {
         return EPROTO;
     }
     for (i = 0; i < ARRAY_SIZE(act_kinds); i++) {
@@ -503,9 +524,15 @@ decode_action(const struct nlattr *nest, int index, int n_actions,
     if (!kind) {
         return EOPNOTSUPP;
     }
-    error = decode_act_options(tb[TCA_ACT_OPTIONS], kind, rule, index);
-    if (error) {
-        return error;
+    if (tb[TCA_ACT_OPTIONS]) {
+        error = decode_act_options(tb[TCA_ACT_OPTIONS], kind, rule, index);
+        if (error) {
+            return error;
+        }
+    } else {
+        /* Any type of the kind: counts_for_rule() reads only its kind. */
+        rule->actions[index].type = first_map_of_kind(kind - act_kinds)->type;
+        rule->terse = true;
     }
 
     cookie = tb[TCA_ACT_COOKIE];

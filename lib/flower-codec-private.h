@@ -72,7 +72,8 @@ bool codec_mpls_key_policy(uint16_t type, struct attr_policy *);
 
 /* Actions (flower-codec-actions.c). */
 bool codec_put_actions(struct nlmsghdr *, const struct flower_rule *);
-int codec_decode_actions(const struct nlattr *list, struct flower_rule *);
+int codec_decode_actions(const struct nlattr *list, bool terse,
+                         struct flower_rule *);
 
 /* TC action kinds the codec speaks: indexes in flower-codec-actions.c's
  * 'act_kinds'. */

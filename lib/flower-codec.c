@@ -55,8 +55,10 @@ static struct nlmsghdr *put_filter_header(void *buf, uint16_t type,
                                           uint16_t protocol);
 static struct tcmsg *put_tcmsg(void *buf, uint16_t type, uint16_t flags,
                                uint32_t seq, uint32_t ifindex);
+static int decode_filter(const struct nlmsghdr *, struct flower_rule *,
+                         bool terse);
 static int decode_options(const struct nlattr *, uint16_t protocol,
-                          struct flower_rule *);
+                          bool terse, struct flower_rule *);
 static bool find_policy(const struct policy_ctx *, uint16_t type,
                         struct attr_policy *);
 
@@ -116,12 +118,21 @@ flower_encode_get(void *buf, const struct flower_id *id, uint16_t protocol,
 /* Builds into 'buf' an RTM_GETTFILTER dump request for the ingress (or
  * egress) hook of 'ifindex'; without TCA_CHAIN, every chain is dumped. */
 struct nlmsghdr *
-flower_encode_dump(void *buf, uint32_t ifindex, bool egress, uint32_t seq)
+flower_encode_dump(void *buf, uint32_t ifindex, bool egress, bool terse,
+                   uint32_t seq)
 {
     struct tcmsg *tcm = put_tcmsg(buf, RTM_GETTFILTER,
                                   NLM_F_REQUEST | NLM_F_DUMP, seq, ifindex);
 
     tcm->tcm_parent = egress ? FLOWER_EGRESS_PARENT : FLOWER_INGRESS_PARENT;
+    if (terse) {
+        struct nla_bitfield32 flags = {
+            .value = TCA_DUMP_FLAGS_TERSE,
+            .selector = TCA_DUMP_FLAGS_TERSE,
+        };
+
+        mnl_attr_put(buf, TCA_DUMP_FLAGS, sizeof flags, &flags);
+    }
     return buf;
 }
 
@@ -147,6 +158,21 @@ flower_encode_qdisc(void *buf, uint32_t ifindex, bool clsact, bool add,
  * first and partly filled on error (see flower-codec.h for the errors). */
 int
 flower_decode(const struct nlmsghdr *nlh, struct flower_rule *rule)
+{
+    return decode_filter(nlh, rule, false);
+}
+
+int
+flower_decode_terse(const struct nlmsghdr *nlh, struct flower_rule *rule)
+{
+    return decode_filter(nlh, rule, true);
+}
+
+/* Parses the RTM_NEWTFILTER message 'nlh' into 'rule', accepting actions
+ * without options if 'terse'. */
+static int
+decode_filter(const struct nlmsghdr *nlh, struct flower_rule *rule,
+              bool terse)
 {
     const struct nlattr *tb[TCA_MAX + 1] = { NULL };
     struct policy_ctx ctx = {
@@ -184,7 +210,7 @@ flower_decode(const struct nlmsghdr *nlh, struct flower_rule *rule)
     rule->id.prio = tcm->tcm_info >> 16;
     rule->id.handle = tcm->tcm_handle;
     rule->protocol = TC_H_MIN(tcm->tcm_info);
-    return decode_options(tb[TCA_OPTIONS], rule->protocol, rule);
+    return decode_options(tb[TCA_OPTIONS], rule->protocol, terse, rule);
 }
 
 /* Encoding.  A message stays below FLOWER_MSG_BUFSIZE (about 6.5 kB with
@@ -232,7 +258,7 @@ put_tcmsg(void *buf, uint16_t type, uint16_t flags, uint32_t seq,
 /* Decodes the TCA_OPTIONS nest 'options' of a flower filter whose filter
  * protocol is 'protocol' into 'rule'. */
 static int
-decode_options(const struct nlattr *options, uint16_t protocol,
+decode_options(const struct nlattr *options, uint16_t protocol, bool terse,
                struct flower_rule *rule)
 {
     const struct nlattr *tb[TCA_FLOWER_MAX + 1] = { NULL };
@@ -259,7 +285,7 @@ decode_options(const struct nlattr *options, uint16_t protocol,
         rule->in_hw_count = mnl_attr_get_u32(tb[TCA_FLOWER_IN_HW_COUNT]);
     }
     return (tb[TCA_FLOWER_ACT]
-            ? codec_decode_actions(tb[TCA_FLOWER_ACT], rule) : 0);
+            ? codec_decode_actions(tb[TCA_FLOWER_ACT], terse, rule) : 0);
 }
 
 /* Attribute walks (see flower-codec-private.h).  A walk must check where

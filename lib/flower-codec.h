@@ -48,9 +48,12 @@ struct nlmsghdr *flower_encode_get(void *buf, const struct flower_id *,
                                    uint16_t protocol, uint32_t seq);
 
 /* Builds an RTM_GETTFILTER dump request for every filter on the ingress
- * (or, if 'egress', the egress) hook of 'ifindex'. */
+ * (or, if 'egress', the egress) hook of 'ifindex'.  With 'terse' the
+ * kernel (Linux 5.10 and later; older ones ignore the flag) leaves out the
+ * keys and the actions' options: flower_decode_terse() reads such
+ * replies. */
 struct nlmsghdr *flower_encode_dump(void *buf, uint32_t ifindex, bool egress,
-                                    uint32_t seq);
+                                    bool terse, uint32_t seq);
 
 /* Builds an RTM_NEWQDISC (add, NLM_F_CREATE | NLM_F_EXCL) or RTM_DELQDISC
  * request for the ingress qdisc of 'ifindex', or its clsact qdisc (which
@@ -64,5 +67,12 @@ struct nlmsghdr *flower_encode_qdisc(void *buf, uint32_t ifindex,
  * malformed message, EOPNOTSUPP for a valid flower rule using a key or
  * action this codec does not model (so it must not be mistaken for ours). */
 int flower_decode(const struct nlmsghdr *, struct flower_rule *);
+
+/* Parses one entry of a terse dump into 'rule': its id, protocol, flags,
+ * counters (no last use: the actions' times are among their options) and
+ * cookie, with 'rule->terse' set and 'n_actions' the number of actions,
+ * whose types are unknown.  A full entry (from a kernel that ignored the
+ * terse flag) is read in full.  Returns as flower_decode(). */
+int flower_decode_terse(const struct nlmsghdr *, struct flower_rule *);
 
 #endif /* flower-codec.h */

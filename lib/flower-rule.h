@@ -258,6 +258,11 @@ struct flower_rule {
     /* Geneve options of the TUNNEL_SET action whose 'geneve' is true. */
     struct flower_geneve_opts encap_geneve;
 
+    /* Decoded from a terse dump: there are no keys and the actions are
+     * not known, only the flags, counters (without a last use) and
+     * cookie. */
+    bool terse;
+
     /* Opaque cookie on the last action, so a dumped rule can be mapped back
      * to its datapath flow (OVS does the same with its ufid). */
     uint8_t cookie[FLOWER_COOKIE_LEN];

@@ -30,6 +30,7 @@ struct tc_request {
     struct tc_transport *transport;
     tc_rule_dump_cb *cb;            /* For flower rules, or... */
     mnl_cb_t msg_cb;                /* ...for any other reply. */
+    bool terse;                     /* Rules from a terse dump. */
     void *aux;
     int cb_error;               /* First non-zero return of 'cb'. */
 };
@@ -153,7 +154,8 @@ data_cb(const struct nlmsghdr *nlh, void *req_)
     if (!req->cb || nlh->nlmsg_type != RTM_NEWTFILTER) {
         return MNL_CB_OK;
     }
-    if (flower_decode(nlh, &rule)) {
+    if ((req->terse ? flower_decode_terse(nlh, &rule)
+         : flower_decode(nlh, &rule))) {
         return MNL_CB_OK;
     }
     req->cb_error = req->cb(&rule, req->aux);
@@ -164,7 +166,7 @@ data_cb(const struct nlmsghdr *nlh, void *req_)
  * Returns 0 or a positive errno value. */
 static int
 transact__(struct tc_transport *t, struct nlmsghdr *nlh,
-           tc_rule_dump_cb *cb, mnl_cb_t msg_cb, void *aux)
+           tc_rule_dump_cb *cb, mnl_cb_t msg_cb, bool terse, void *aux)
 {
     static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
         [NLMSG_NOOP] = noop_cb,
@@ -173,7 +175,7 @@ transact__(struct tc_transport *t, struct nlmsghdr *nlh,
         [NLMSG_OVERRUN] = noop_cb,
     };
     struct tc_request req = { .transport = t, .cb = cb, .msg_cb = msg_cb,
-                              .aux = aux };
+                              .terse = terse, .aux = aux };
     uint32_t seq = nlh->nlmsg_seq;
     int ret;
 
@@ -202,7 +204,7 @@ static int
 transact(struct tc_transport *t, struct nlmsghdr *nlh,
          tc_rule_dump_cb *cb, void *aux)
 {
-    return nlh ? transact__(t, nlh, cb, NULL, aux) : EINVAL;
+    return nlh ? transact__(t, nlh, cb, NULL, false, aux) : EINVAL;
 }
 
 int
@@ -293,12 +295,13 @@ tc_rule_get(struct tc_transport *t, const struct flower_id *id,
 
 int
 tc_rule_dump(struct tc_transport *t, uint32_t ifindex, bool egress,
-             tc_rule_dump_cb *cb, void *aux)
+             bool terse, tc_rule_dump_cb *cb, void *aux)
 {
     char buf[FLOWER_MSG_BUFSIZE];
+    struct nlmsghdr *nlh = flower_encode_dump(buf, ifindex, egress, terse,
+                                              ++t->seq);
 
-    return transact(t, flower_encode_dump(buf, ifindex, egress, ++t->seq),
-                    cb, aux);
+    return transact__(t, nlh, cb, NULL, terse, aux);
 }
 
 /* Meters: standalone police actions (tc-police-codec.h). */
@@ -341,7 +344,7 @@ tc_police_set(struct tc_transport *t, const struct tc_meter_police *meter)
     char buf[TC_POLICE_MSG_BUFSIZE];
     struct nlmsghdr *nlh = tc_police_encode_set(buf, meter, ++t->seq);
 
-    return nlh ? transact__(t, nlh, NULL, NULL, NULL) : EINVAL;
+    return nlh ? transact__(t, nlh, NULL, NULL, false, NULL) : EINVAL;
 }
 
 int
@@ -353,7 +356,8 @@ tc_police_get(struct tc_transport *t, uint32_t index,
     struct nlmsghdr *nlh = tc_police_encode_get(buf, index, ++t->seq);
     int error;
 
-    error = nlh ? transact__(t, nlh, NULL, police_reply_cb, &reply) : EINVAL;
+    error = (nlh ? transact__(t, nlh, NULL, police_reply_cb, false, &reply)
+             : EINVAL);
     return !error && !reply.found ? ENOENT : error;
 }
 
@@ -368,7 +372,8 @@ tc_police_del(struct tc_transport *t, uint32_t index,
     if (stats) {
         memset(stats, 0, sizeof *stats);
     }
-    return nlh ? transact__(t, nlh, NULL, police_reply_cb, &reply) : EINVAL;
+    return (nlh ? transact__(t, nlh, NULL, police_reply_cb, false, &reply)
+            : EINVAL);
 }
 
 struct police_dump {
@@ -393,5 +398,5 @@ tc_police_dump(struct tc_transport *t, tc_police_dump_cb *cb, void *aux)
     char buf[TC_POLICE_MSG_BUFSIZE];
 
     return transact__(t, tc_police_encode_dump(buf, ++t->seq), NULL,
-                      police_dump_cb, &dump);
+                      police_dump_cb, false, &dump);
 }

@@ -33,11 +33,12 @@ int tc_rule_delete(struct tc_transport *, const struct flower_id *,
 int tc_rule_get(struct tc_transport *, const struct flower_id *,
                 uint16_t protocol, struct flower_rule *);
 
-/* Called once per flower rule found by tc_rule_dump(); a non-zero return
+/* Called once per flower rule found by tc_rule_dump() (terse ones: see
+ * flower_decode_terse()); a non-zero return
  * stops the dump and is returned by it. */
 typedef int tc_rule_dump_cb(const struct flower_rule *, void *aux);
 int tc_rule_dump(struct tc_transport *, uint32_t ifindex, bool egress,
-                 tc_rule_dump_cb *, void *aux);
+                 bool terse, tc_rule_dump_cb *, void *aux);
 
 /* Meters, as standalone police actions (tc-police-codec.h).  Setting one
  * creates it or replaces its parameters; getting or deleting one gives

@@ -15,6 +15,7 @@ tests_test_flower_codec_SOURCES = \
 	tests/test-flower-codec-pedit.c \
 	tests/test-flower-codec-police.c \
 	tests/test-flower-codec-replies.c \
+	tests/test-flower-codec-terse.c \
 	tests/test-flower-codec-tunnel.c \
 	tests/test-flower-codec-tunnel-decode.c
 tests_test_flower_codec_CPPFLAGS = -I$(top_srcdir)/lib
@@ -39,6 +40,7 @@ CLEANFILES += $(SYSTEM_UPSTREAM_TESTSUITE)
 EXTRA_DIST += tests/vm/run-suite.sh tests/vm/vm-guest.sh \
 	tests/vm/vm-init.sh tests/vm/vm-prepare.sh tests/vm/vm-run.sh \
 	tests/vm/vm-selftest.sh
+EXTRA_DIST += tests/differential/differential.py
 EXTRA_DIST += $(TESTSUITE_AT) $(SYSTEM_TC_TESTSUITE_AT) tests/atlocal.in
 TESTSUITE = tests/testsuite
 SYSTEM_TC_TESTSUITE = tests/system-tc-testsuite
@@ -82,6 +84,19 @@ check-vm: all tests/atconfig tests/atlocal $(SYSTEM_TC_TESTSUITE)
 	  $(srcdir)/tests/vm/vm-run.sh $(srcdir)/tests/vm/run-suite.sh \
 	  '$(SYSTEM_TC_TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' \
 	  -j1 $(TESTSUITEFLAGS)
+
+# The differential test alone: N scenarios from seed SEED, on the kernel
+# datapath and then with TC ("make check-differential N=10000").
+N = 1000
+SEED = 1
+check-differential: all tests/atconfig tests/atlocal $(SYSTEM_TC_TESTSUITE)
+	rm -rf tests/vm-results && mkdir -p tests/vm-results
+	VM_RESULTS_DIR=$(abs_top_builddir)/tests/vm-results \
+	VM_TIMEOUT=$$(( 1200 + $(N) * 3 )) \
+	  $(srcdir)/tests/vm/vm-run.sh $(srcdir)/tests/vm/run-suite.sh \
+	  '$(SYSTEM_TC_TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' \
+	  -j1 -k differential DIFF_COUNT=$(N) DIFF_SEED=$(SEED)
+.PHONY: check-differential
 
 $(SYSTEM_UPSTREAM_TESTSUITE): tests/package.m4 $(SYSTEM_UPSTREAM_TESTSUITE_AT)
 	$(AM_V_GEN)$(AUTOTEST) -o $@.tmp $(srcdir)/$@.at && mv $@.tmp $@

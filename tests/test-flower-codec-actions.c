@@ -262,7 +262,7 @@ const char *
 test_encode_dump(void)
 {
     for (int egress = 0; egress < 2; egress++) {
-        struct nlmsghdr *nlh = flower_encode_dump(buf, 12, egress, 6);
+        struct nlmsghdr *nlh = flower_encode_dump(buf, 12, egress, false, 6);
         const struct tcmsg *tcm = mnl_nlmsg_get_payload(nlh);
 
         CHECK(nlh->nlmsg_type == RTM_GETTFILTER);

@@ -94,6 +94,8 @@ static const struct test tests[] = {
     T(encode_rejects_nat), T(decode_kernel_nat), T(bad_nat_reply),
     T(bad_enc_reply), T(bad_tunnel_key_reply),
     T(bad_police_reply),
+    T(encode_dump_terse), T(decode_terse), T(decode_terse_full),
+    T(bad_terse_reply),
     T(bad_meter_reply), T(bad_meter_truncated), T(bad_meter_dump),
     T(bad_sample_reply),
 };

@@ -374,4 +374,8 @@ test_func test_act_ct_nat, test_act_ct_snat_v4, test_act_ct_dnat_v6,
           test_encode_rejects_nat, test_decode_kernel_nat,
           test_bad_nat_reply;
 
+/* test-flower-codec-terse.c. */
+test_func test_encode_dump_terse, test_decode_terse, test_decode_terse_full,
+          test_bad_terse_reply;
+
 #endif /* test-flower-codec.h */
