@@ -40,7 +40,8 @@ CLEANFILES += $(SYSTEM_UPSTREAM_TESTSUITE)
 EXTRA_DIST += tests/vm/run-suite.sh tests/vm/vm-guest.sh \
 	tests/vm/vm-init.sh tests/vm/vm-prepare.sh tests/vm/vm-run.sh \
 	tests/vm/vm-selftest.sh
-EXTRA_DIST += tests/differential/differential.py
+EXTRA_DIST += tests/differential/differential.py tests/bench/bench-tc.sh \
+	tests/bench/send-sources.py tests/bench/stock-ovs.sh
 EXTRA_DIST += $(TESTSUITE_AT) $(SYSTEM_TC_TESTSUITE_AT) tests/atlocal.in
 TESTSUITE = tests/testsuite
 SYSTEM_TC_TESTSUITE = tests/system-tc-testsuite
@@ -97,6 +98,18 @@ check-differential: all tests/atconfig tests/atlocal $(SYSTEM_TC_TESTSUITE)
 	  '$(SYSTEM_TC_TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' \
 	  -j1 -k differential DIFF_COUNT=$(N) DIFF_SEED=$(SEED)
 .PHONY: check-differential
+
+# The TC benchmark (tests/bench/bench-tc.sh): raw tc, Debian's stock OVS
+# 3.1 and ours, in the VM, for each N of BENCH_N.
+BENCH_N = 1000 10000
+STOCK_OVS_DIR = /var/cache/ovs-offload/stock
+bench-tc: all
+	stock=$$($(srcdir)/tests/bench/stock-ovs.sh $(STOCK_OVS_DIR)) && \
+	VM_TIMEOUT=7200 $(srcdir)/tests/vm/vm-run.sh \
+	  $(abs_srcdir)/tests/bench/bench-tc.sh $(abs_top_builddir) \
+	  $(OVS_BUILDDIR) $(OVS_SRCDIR) $$stock $(BENCH_N)
+bench: bench-tc
+.PHONY: bench bench-tc
 
 $(SYSTEM_UPSTREAM_TESTSUITE): tests/package.m4 $(SYSTEM_UPSTREAM_TESTSUITE_AT)
 	$(AM_V_GEN)$(AUTOTEST) -o $@.tmp $(srcdir)/$@.at && mv $@.tmp $@

@@ -1,0 +1,202 @@
+#!/bin/sh
+# bench-tc.sh BUILDDIR OVS_BUILDDIR OVS_SRCDIR STOCK_VSWITCHD N...: the TC
+# benchmark, run inside the test VM (make bench-tc).  For each N it measures, in this one run:
+#
+#   raw     "tc -b" adding N flower rules (the kernel's own limit), and
+#           deleting them;
+#   stock   Debian's openvswitch-switch 3.1 ovs-vswitchd;
+#   ours    our vswitchd/ovs-vswitchd;
+#
+# and for both daemons, with hw-offload=true and tc-policy=skip_hw: adding N
+# datapath flows with "ovs-appctl dpctl/add-flows", how many of them
+# "dpctl/dump-flows type=offloaded" shows then and after the revalidators
+# had 3 s, the time that dump takes, ovs-vswitchd's revalidator CPU time
+# over 10 s with the N flows idle, its RSS growth per flow, deleting them
+# ("dpctl/del-flows"), and N distinct flows set up by traffic (upcalls):
+# time until all are offloaded, and the "lost" count of "dpctl/show".
+# Prints one line per measurement, then the ratios.
+set -e
+
+builddir=$1
+ovs_build=$2
+ovs_src=$3
+stock=$4
+shift 4
+work=/tmp/bench-tc
+rm -rf $work && mkdir -p $work
+export OVS_RUNDIR=$work OVS_LOGDIR=$work OVS_DBDIR=$work OVS_SYSCONFDIR=$work
+export PATH=$ovs_build/utilities:$ovs_build/ovsdb:$PATH
+
+now() {
+    date +%s.%N
+}
+
+elapsed() {
+    awk -v a=$1 -v b=$2 'BEGIN { printf "%.3f\n", b - a }'
+}
+
+report() {
+    printf '%-7s %-40s %s\n' "$1" "$2" "$3" | tee -a $work/results
+}
+
+# Two veth pairs: packets come in on b0 (sent from b1), go out on c0.
+ip link add b0 type veth peer name b1
+ip link add c0 type veth peer name c1
+for d in b0 b1 c0 c1; do
+    sysctl -q -w net.ipv6.conf.$d.disable_ipv6=1
+    ip link set $d up
+done
+
+# gen_dp_flows N PORT_IN PORT_OUT: N datapath flows, one per source.
+gen_dp_flows() {
+    awk -v n=$1 -v in_port=$2 -v out=$3 'BEGIN {
+        for (i = 0; i < n; i++) {
+            printf "recirc_id(0),in_port(%d),eth(),eth_type(0x0800),"   \
+                   "ipv4(src=10.%d.%d.%d,frag=no) %d\n", in_port,
+                   int(i / 65536) % 256, int(i / 256) % 256, i % 256, out
+        }
+    }'
+}
+
+raw_tc() {
+    n=$1
+    tc qdisc add dev b0 ingress
+    awk -v n=$n 'BEGIN {
+        for (i = 0; i < n; i++) {
+            printf "filter add dev b0 ingress protocol ip prio 4 flower " \
+                   "skip_hw src_ip 10.%d.%d.%d action mirred egress "      \
+                   "redirect dev c0\n", int(i / 65536) % 256,
+                   int(i / 256) % 256, i % 256
+        }
+    }' > $work/batch
+    t0=$(now)
+    tc -b $work/batch
+    t1=$(now)
+    report raw "insert $n (s)" "$(elapsed $t0 $t1)"
+    t0=$(now)
+    tc filter del dev b0 ingress
+    t1=$(now)
+    report raw "delete $n (s)" "$(elapsed $t0 $t1)"
+    tc qdisc del dev b0 ingress
+}
+
+start_ovs() {
+    rm -f $work/conf.db $work/*.pid $work/*.ctl
+    ovsdb-tool create $work/conf.db $ovs_src/vswitchd/vswitch.ovsschema
+    ovsdb-server --detach --no-chdir --pidfile --log-file \
+        --remote=punix:$work/db.sock $work/conf.db
+    ovs-vsctl --no-wait init
+    ovs-vsctl --no-wait set Open_vSwitch . other_config:hw-offload=true \
+        other_config:tc-policy=skip_hw other_config:max-idle=3600000
+    "$1" --detach --no-chdir --pidfile --log-file
+    ovs-vsctl add-br br0 -- set bridge br0 datapath_type=system \
+        -- add-port br0 b0 -- add-port br0 c0
+    # The ports' flow API starts when they are added.
+    sleep 2
+}
+
+stop_ovs() {
+    ovs-appctl -t ovs-vswitchd exit --cleanup || true
+    ovs-appctl -t ovsdb-server exit || true
+    sleep 1
+    ovs-dpctl del-dp ovs-system 2>/dev/null || true
+    tc qdisc del dev b0 ingress 2>/dev/null || true
+    tc qdisc del dev c0 ingress 2>/dev/null || true
+}
+
+offloaded() {
+    ovs-appctl dpctl/dump-flows type=offloaded | grep -c "eth_type(0x0800)" \
+        || true
+}
+
+rss_kb() {
+    sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' /proc/$(cat $work/ovs-vswitchd.pid)/status
+}
+
+# Revalidator threads' CPU time (utime + stime), in clock ticks.
+reval_ticks() {
+    pid=$(cat $work/ovs-vswitchd.pid)
+    total=0
+    for t in /proc/$pid/task/*; do
+        if grep -q '^revalidator' $t/comm 2>/dev/null; then
+            ticks=$(awk '{print $14 + $15}' $t/stat)
+            total=$((total + ticks))
+        fi
+    done
+    echo $total
+}
+
+daemon_bench() {
+    who=$1 binary=$2 n=$3
+    start_ovs "$binary"
+    # "b0 1/2:" is OpenFlow port 1, datapath port 2.
+    in_port=$(ovs-appctl dpif/show | sed -n 's/.* b0 [0-9]*\/\([0-9]*\):.*/\1/p')
+    out_port=$(ovs-appctl dpif/show | sed -n 's/.* c0 [0-9]*\/\([0-9]*\):.*/\1/p')
+    gen_dp_flows $n $in_port $out_port > $work/flows
+    rss0=$(rss_kb)
+    t0=$(now)
+    ovs-appctl dpctl/add-flows $work/flows > /dev/null
+    t1=$(now)
+    report $who "insert $n (s)" "$(elapsed $t0 $t1)"
+    t0=$(now)
+    shown=$(offloaded)
+    t1=$(now)
+    report $who "dump-flows type=offloaded (s)" "$(elapsed $t0 $t1)"
+    report $who "offloaded right after insert" "$shown"
+    sleep 3
+    report $who "offloaded 3 s later" "$(offloaded)"
+    report $who "RSS per offloaded flow (bytes)" \
+        "$(( ($(rss_kb) - rss0) * 1024 / n ))"
+    r0=$(reval_ticks)
+    sleep 10
+    report $who "revalidator CPU over 10 s (ticks)" "$(( $(reval_ticks) - r0 ))"
+    t0=$(now)
+    ovs-appctl dpctl/del-flows > /dev/null
+    t1=$(now)
+    report $who "delete (s)" "$(elapsed $t0 $t1)"
+
+    # Upcall-driven: one OpenFlow rule per source, one packet each.
+    awk -v n=$n 'BEGIN {
+        for (i = 0; i < n; i++) {
+            printf "ip,in_port=b0,nw_src=10.%d.%d.%d,actions=output:c0\n",
+                   int(i / 65536) % 256, int(i / 256) % 256, i % 256
+        }
+    }' > $work/of-flows
+    ovs-ofctl add-flows br0 $work/of-flows
+    lost0=$(ovs-appctl dpctl/show | sed -n 's/.*lost:\([0-9]*\).*/\1/p')
+    t0=$(now)
+    python3 "$(dirname "$0")/send-sources.py" b1 $n
+    i=0
+    while test $(offloaded) -lt $n && test $i -lt 600; do
+        sleep 0.5
+        i=$((i + 1))
+    done
+    t1=$(now)
+    report $who "upcall setup of $n flows (s)" "$(elapsed $t0 $t1)"
+    report $who "offloaded after upcalls" "$(offloaded)"
+    lost1=$(ovs-appctl dpctl/show | sed -n 's/.*lost:\([0-9]*\).*/\1/p')
+    report $who "upcalls lost (dpctl/show)" "$((lost1 - lost0))"
+    stop_ovs
+}
+
+value() {
+    sed -n "s/^$1 *$2 *//p" $work/results | tail -1
+}
+
+ratio() {
+    awk -v a=$1 -v b=$2 'BEGIN { printf "%.2f\n", b > 0 ? a / b : 0 }'
+}
+
+for n in "$@"; do
+    raw_tc $n
+    daemon_bench stock "$stock" $n
+    daemon_bench ours "$builddir/vswitchd/ovs-vswitchd" $n
+    raw=$(value raw "insert $n (s)")
+    s=$(value stock "insert $n (s)")
+    o=$(value ours "insert $n (s)")
+    echo "N=$n: insert rate ours/raw tc = $(ratio $raw $o)," \
+         "ours/stock = $(ratio $s $o)," \
+         "dump time ours/stock = $(ratio $(value ours 'dump-flows type=offloaded (s)') $(value stock 'dump-flows type=offloaded (s)'))" \
+        | tee -a $work/results
+done
+cp $work/results "${BENCH_RESULTS:-/dev/null}" 2>/dev/null || true
