@@ -242,6 +242,7 @@ def gen_actions(rng, p, in_port, match):
     l4 = any(x.startswith("nw_proto=6") or x.startswith("nw_proto=17")
              for x in match)
     ip4 = "ip" in match
+    popped = False
     for _ in range(rng.randint(0, 3)):
         choice = rng.random()
         if choice < 0.15:
@@ -262,8 +263,10 @@ def gen_actions(rng, p, in_port, match):
         elif choice < 0.72 and ip4 and "mpls" not in match:
             acts.append("push_mpls:0x8847,set_field:%d->mpls_label"
                         % rng.choice([16, 100]))
-        elif choice < 0.78 and "mpls" in match:
+            ip = l4 = ip4 = False   # Now an MPLS packet.
+        elif choice < 0.78 and "mpls" in match and not popped:
             acts.append("pop_mpls:0x0800")
+            popped = True
         elif choice < 0.84 and ip:
             acts.append("ct(commit,zone=%d)" % rng.choice([1, 2]))
         elif choice < 0.9:
@@ -297,8 +300,10 @@ def gen_scenario(rng):
 # Running.
 
 def run_cmd(args, stdin=None):
-    subprocess.run(args, input=stdin, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.PIPE, text=True)
+    p = subprocess.run(args, input=stdin, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, text=True)
+    if p.returncode:
+        sys.exit("%s failed: %s%s" % (" ".join(args), p.stderr, stdin or ""))
 
 
 def open_sockets():
