@@ -11,14 +11,15 @@
  * for one of ours.
  *
  * The kernel runs the actions in order while each returns TC_ACT_PIPE and
- * stops at the first other verdict (tcf_action_exec()).  So every action
- * but the last must be a PIPE one (mirror, VLAN, ct, pedit, csum, MPLS,
- * tunnel_key, sample, and police for the packets that conform to it) and
- * the last must end the list (drop, redirect, goto chain):
- * an action after an ending one would never run, and no datapath flow
- * translates to a list that ends with a PIPE one (the packet would go on
- * up the stack).
- * Encoding refuses either, and decoding reports either as not ours.
+ * stops at the first other verdict (tcf_action_exec()).  So a packet
+ * leaves a PIPE action (mirror, VLAN, ct, pedit, csum, MPLS, tunnel_key,
+ * sample, and police for the packets that conform to it) for the next one,
+ * and leaves an action that ends the list (drop, redirect, goto chain) for
+ * nowhere.  A list is ours only if every action of it runs for some packet
+ * and no packet goes past its end (list_is_sound()): an action after an
+ * ending one would never run, and no datapath flow translates to a list
+ * that ends with a PIPE one (the packet would go on up the stack).
+ * Encoding refuses any other list, and decoding reports it as not ours.
  *
  * Values that the kernel would silently truncate or ignore, rather than
  * refuse, are refused as well: a pushed VLAN priority above 7 (act_vlan
@@ -26,8 +27,8 @@
  * TC_ACT_EXT_VAL_MASK (it would spill into the verdict's opcode), and
  * those of the kinds in files of their own (see there).
  *
- * A police action is a meter that many rules share, so its counters and
- * last use are those of all of them, not the rule's: they are skipped.
+ * A police action that is a meter is shared by many rules, so its counters
+ * and last use are those of all of them, not the rule's: they are skipped.
  * Counters come from the first other action, which every matching packet
  * passes (or, after a meter, every packet the meter lets through).  The
  * last use is the most recent of the other actions' struct tcf_t, which
@@ -192,28 +193,31 @@ static const struct attr_policy sample_policy[] = {
 
 /* The exact TC action that expresses each modelled action. */
 static const struct act_map act_maps[] = {
-    { FLOWER_ACT_DROP, AK_GACT, 0, TC_ACT_SHOT },
-    { FLOWER_ACT_GOTO_CHAIN, AK_GACT, 0, TC_ACT_GOTO_CHAIN },
-    { FLOWER_ACT_REDIRECT, AK_MIRRED, TCA_EGRESS_REDIR, TC_ACT_STOLEN },
-    { FLOWER_ACT_MIRROR, AK_MIRRED, TCA_EGRESS_MIRROR, TC_ACT_PIPE },
+    { FLOWER_ACT_DROP, AK_GACT, 0, TC_ACT_SHOT, false },
+    { FLOWER_ACT_GOTO_CHAIN, AK_GACT, 0, TC_ACT_GOTO_CHAIN, false },
+    { FLOWER_ACT_REDIRECT, AK_MIRRED, TCA_EGRESS_REDIR, TC_ACT_STOLEN,
+      false },
+    { FLOWER_ACT_MIRROR, AK_MIRRED, TCA_EGRESS_MIRROR, TC_ACT_PIPE, false },
     { FLOWER_ACT_REDIRECT_INGRESS, AK_MIRRED, TCA_INGRESS_REDIR,
-      TC_ACT_STOLEN },
-    { FLOWER_ACT_MIRROR_INGRESS, AK_MIRRED, TCA_INGRESS_MIRROR, TC_ACT_PIPE },
-    { FLOWER_ACT_VLAN_PUSH, AK_VLAN, TCA_VLAN_ACT_PUSH, TC_ACT_PIPE },
-    { FLOWER_ACT_VLAN_POP, AK_VLAN, TCA_VLAN_ACT_POP, TC_ACT_PIPE },
-    { FLOWER_ACT_CT, AK_CT, 0, TC_ACT_PIPE },
-    { FLOWER_ACT_CT_CLEAR, AK_CT, TCA_CT_ACT_CLEAR, TC_ACT_PIPE },
-    { FLOWER_ACT_PEDIT, AK_PEDIT, 0, TC_ACT_PIPE },
-    { FLOWER_ACT_CSUM, AK_CSUM, 0, TC_ACT_PIPE },
-    { FLOWER_ACT_MPLS_PUSH, AK_MPLS, TCA_MPLS_ACT_PUSH, TC_ACT_PIPE },
-    { FLOWER_ACT_MPLS_POP, AK_MPLS, TCA_MPLS_ACT_POP, TC_ACT_PIPE },
-    { FLOWER_ACT_MPLS_SET, AK_MPLS, TCA_MPLS_ACT_MODIFY, TC_ACT_PIPE },
+      TC_ACT_STOLEN, false },
+    { FLOWER_ACT_MIRROR_INGRESS, AK_MIRRED, TCA_INGRESS_MIRROR, TC_ACT_PIPE,
+      false },
+    { FLOWER_ACT_VLAN_PUSH, AK_VLAN, TCA_VLAN_ACT_PUSH, TC_ACT_PIPE, false },
+    { FLOWER_ACT_VLAN_POP, AK_VLAN, TCA_VLAN_ACT_POP, TC_ACT_PIPE, false },
+    { FLOWER_ACT_CT, AK_CT, 0, TC_ACT_PIPE, false },
+    { FLOWER_ACT_CT_CLEAR, AK_CT, TCA_CT_ACT_CLEAR, TC_ACT_PIPE, false },
+    { FLOWER_ACT_PEDIT, AK_PEDIT, 0, TC_ACT_PIPE, false },
+    { FLOWER_ACT_CSUM, AK_CSUM, 0, TC_ACT_PIPE, false },
+    { FLOWER_ACT_MPLS_PUSH, AK_MPLS, TCA_MPLS_ACT_PUSH, TC_ACT_PIPE, false },
+    { FLOWER_ACT_MPLS_POP, AK_MPLS, TCA_MPLS_ACT_POP, TC_ACT_PIPE, false },
+    { FLOWER_ACT_MPLS_SET, AK_MPLS, TCA_MPLS_ACT_MODIFY, TC_ACT_PIPE,
+      false },
     { FLOWER_ACT_TUNNEL_SET, AK_TUNNEL_KEY, TCA_TUNNEL_KEY_ACT_SET,
-      TC_ACT_PIPE },
+      TC_ACT_PIPE, false },
     { FLOWER_ACT_TUNNEL_RELEASE, AK_TUNNEL_KEY, TCA_TUNNEL_KEY_ACT_RELEASE,
-      TC_ACT_PIPE },
-    { FLOWER_ACT_POLICE, AK_POLICE, 0, TC_ACT_PIPE },
-    { FLOWER_ACT_SAMPLE, AK_SAMPLE, 0, TC_ACT_PIPE },
+      TC_ACT_PIPE, false },
+    { FLOWER_ACT_POLICE, AK_POLICE, 0, TC_ACT_PIPE, true },
+    { FLOWER_ACT_SAMPLE, AK_SAMPLE, 0, TC_ACT_PIPE, false },
 };
 
 static act_put_func put_gact, put_mirred, put_vlan;
@@ -229,7 +233,6 @@ static const struct act_kind {
     uint16_t tm_attr;                   /* struct tcf_t. */
     act_put_func *put;
     act_decode_func *decode;
-    bool shared;                        /* Counts for many rules. */
 } act_kinds[] = {
     [AK_GACT] = { "gact", gact_policy, ARRAY_SIZE(gact_policy),
                   TCA_GACT_MAX, TCA_GACT_PARMS, TCA_GACT_TM,
@@ -258,7 +261,7 @@ static const struct act_kind {
                         codec_put_tunnel_key, codec_decode_tunnel_key },
     [AK_POLICE] = { "police", police_policy, ARRAY_SIZE(police_policy),
                     TCA_POLICE_MAX, TCA_POLICE_TBF, TCA_POLICE_TM,
-                    codec_put_police, codec_decode_police, true },
+                    codec_put_police, codec_decode_police },
     [AK_SAMPLE] = { "sample", sample_policy, ARRAY_SIZE(sample_policy),
                     TCA_SAMPLE_MAX, TCA_SAMPLE_PARMS, TCA_SAMPLE_TM,
                     codec_put_sample, codec_decode_sample },
@@ -271,13 +274,15 @@ struct act_list_ctx {
 };
 
 static const struct act_map *find_map_by_type(enum flower_action_type);
-static bool map_fits_at(const struct act_map *, int index, int n_actions);
+static bool list_is_sound(const struct flower_rule *);
+static int act_successors(const struct flower_rule *, int index,
+                          int next[2]);
 static bool vlan_push_valid(const struct flower_action *);
 
 static int decode_action(const struct nlattr *, int index, int n_actions,
                          struct flower_rule *);
-static bool counts_for_rule(const struct flower_rule *, int index,
-                            const struct act_kind *);
+static bool act_is_shared(const struct flower_rule *, int index);
+static bool counts_for_rule(const struct flower_rule *, int index);
 static int decode_act_options(const struct nlattr *, const struct act_kind *,
                               struct flower_rule *, int index);
 static int act_list_cb(const struct nlattr *, void *ctx_);
@@ -296,18 +301,16 @@ codec_put_actions(struct nlmsghdr *nlh, const struct flower_rule *rule)
 
     if (!rule->n_actions) {
         return true;
+    } else if (!list_is_sound(rule)) {
+        return false;
     }
     list = mnl_attr_nest_start(nlh, TCA_FLOWER_ACT);
     for (i = 0; i < rule->n_actions; i++) {
         const struct flower_action *act = &rule->actions[i];
         const struct act_map *map = find_map_by_type(act->type);
-        const struct act_kind *kind;
+        const struct act_kind *kind = &act_kinds[map->kind];
         struct nlattr *nest, *options;
 
-        if (!map || !map_fits_at(map, i, rule->n_actions)) {
-            return false;
-        }
-        kind = &act_kinds[map->kind];
         nest = mnl_attr_nest_start(nlh, i + 1);
         mnl_attr_put_strz(nlh, TCA_ACT_KIND, kind->name);
         options = mnl_attr_nest_start(nlh, TCA_ACT_OPTIONS);
@@ -412,12 +415,55 @@ codec_find_act_map(enum act_kind_id kind, int variant, int control)
     return NULL;
 }
 
-/* Returns true if an action of 'map' may stand at 'index' in a list of
- * 'n_actions': a PIPE action anywhere but last, any other action last. */
+/* The shape of the list. */
+
+/* Returns true if the actions of 'rule' are all modelled, every one of them
+ * runs for some packet and every packet that leaves one goes on to another
+ * of the list or leaves the list (see the file comment).  A packet only
+ * ever goes on forward, so one pass in order finds every action that
+ * packets reach before it looks at what they leave it for. */
 static bool
-map_fits_at(const struct act_map *map, int index, int n_actions)
+list_is_sound(const struct flower_rule *rule)
 {
-    return (map->control == TC_ACT_PIPE) == (index < n_actions - 1);
+    bool reached[FLOWER_MAX_ACTIONS] = { true };
+    int i, j;
+
+    if (rule->n_actions <= 0 || rule->n_actions > FLOWER_MAX_ACTIONS) {
+        return false;
+    }
+    for (i = 0; i < rule->n_actions; i++) {
+        int next[2];
+        int n_next;
+
+        n_next = act_successors(rule, i, next);
+        if (!reached[i] || n_next < 0) {
+            return false;
+        }
+        for (j = 0; j < n_next; j++) {
+            if (next[j] <= i || next[j] >= rule->n_actions) {
+                return false;
+            }
+            reached[next[j]] = true;
+        }
+    }
+    return true;
+}
+
+/* Stores in 'next' the indexes of the actions of 'rule' that packets go on
+ * to when they leave action 'index', and returns how many there are (0 if
+ * the action ends the list), or -1 if the action is not modelled. */
+static int
+act_successors(const struct flower_rule *rule, int index, int next[2])
+{
+    const struct act_map *map = find_map_by_type(rule->actions[index].type);
+
+    if (!map) {
+        return -1;
+    } else if (map->control == TC_ACT_PIPE) {
+        next[0] = index + 1;
+        return 1;
+    }
+    return 0;
 }
 
 /* Returns true if the VLAN push 'act' is one act_vlan takes as is:
@@ -463,13 +509,10 @@ codec_decode_actions(const struct nlattr *list, struct flower_rule *rule)
         error = decode_action(ctx.acts[i + 1], i, n, rule);
         if (error) {
             return error;
-        } else if (!map_fits_at(find_map_by_type(rule->actions[i].type),
-                                i, n)) {
-            return EOPNOTSUPP;
         }
     }
     rule->n_actions = n;
-    return 0;
+    return n && !list_is_sound(rule) ? EOPNOTSUPP : 0;
 }
 
 /* Decodes action nest 'nest', number 'index' of 'n_actions', into 'rule':
@@ -520,7 +563,7 @@ decode_action(const struct nlattr *nest, int index, int n_actions,
         memcpy(rule->cookie, mnl_attr_get_payload(cookie), size);
         rule->has_cookie = true;
     }
-    if (counts_for_rule(rule, index, kind) && tb[TCA_ACT_STATS]) {
+    if (counts_for_rule(rule, index) && tb[TCA_ACT_STATS]) {
         struct codec_act_counters counters;
 
         error = codec_decode_act_stats(tb[TCA_ACT_STATS], &counters);
@@ -530,26 +573,29 @@ decode_action(const struct nlattr *nest, int index, int n_actions,
     return error;
 }
 
-/* Returns true if action 'index' of 'rule', of 'kind', is its first that
- * no other rule shares, whose counters are then the rule's.  The actions
- * before it are decoded. */
+/* Returns true if action 'index' of 'rule', decoded, is one that other
+ * rules share. */
 static bool
-counts_for_rule(const struct flower_rule *rule, int index,
-                const struct act_kind *kind)
+act_is_shared(const struct flower_rule *rule, int index)
+{
+    return find_map_by_type(rule->actions[index].type)->shared;
+}
+
+/* Returns true if action 'index' of 'rule' is its first that no other rule
+ * shares, whose counters are then the rule's: the actions before it are
+ * meters, which every packet that they let through leaves for the next
+ * action.  It and the actions before it are decoded. */
+static bool
+counts_for_rule(const struct flower_rule *rule, int index)
 {
     int i;
 
-    if (kind->shared) {
-        return false;
-    }
-    for (i = 0; i < index; i++) {
-        const struct act_map *map = find_map_by_type(rule->actions[i].type);
-
-        if (!act_kinds[map->kind].shared) {
-            return false;
+    for (i = 0; i <= index; i++) {
+        if (!act_is_shared(rule, i)) {
+            return i == index;
         }
     }
-    return true;
+    return false;
 }
 
 /* Validates the TCA_ACT_OPTIONS nest 'options' of an action of 'kind_id'
@@ -594,7 +640,7 @@ decode_act_options(const struct nlattr *options, const struct act_kind *kind,
     if (!error) {
         error = kind->decode(tb, rule, index);
     }
-    if (!error && tb[kind->tm_attr] && !kind->shared) {
+    if (!error && tb[kind->tm_attr] && !act_is_shared(rule, index)) {
         codec_decode_lastuse(tb[kind->tm_attr], &rule->stats);
     }
     return error;

@@ -97,6 +97,8 @@ struct act_map {
     int control;                    /* tc_gen 'action': a TC_ACT_* verdict;
                                      * TC_ACT_GOTO_CHAIN takes the chain in
                                      * its low bits. */
+    bool shared;                    /* Other rules share the action, whose
+                                     * counters are then not the rule's. */
 };
 
 /* Puts the options of action 'index' of 'rule', expressed as 'map', inside
