@@ -10,14 +10,17 @@
  * TC action is not ours (EOPNOTSUPP), so a foreign rule is never mistaken
  * for one of ours.
  *
- * The kernel runs the actions in order while each returns TC_ACT_PIPE and
- * stops at the first other verdict (tcf_action_exec()).  So a packet
- * leaves a PIPE action (mirror, VLAN, ct, pedit, csum, MPLS, tunnel_key,
- * sample, and police for the packets that conform to it) for the next one,
- * and leaves an action that ends the list (drop, redirect, goto chain) for
- * nowhere.  A list is ours only if every action of it runs for some packet
- * and no packet goes past its end (list_is_sound()): an action after an
- * ending one would never run, and no datapath flow translates to a list
+ * The kernel runs the actions in order while each returns TC_ACT_PIPE,
+ * goes on at another action on a jump and stops at any other verdict
+ * (tcf_action_exec()).  So a packet leaves a PIPE action (mirror, VLAN,
+ * ct, pedit, csum, MPLS, tunnel_key, sample, and a meter for the packets
+ * that conform to it) for the next one, and leaves an action that ends the
+ * list (drop, redirect, goto chain) for nowhere.  A length test (a police
+ * with an MTU) leaves packets with one of two verdicts, each a PIPE or a
+ * jump past some of the actions that follow (codec_put_jump()).  A list is
+ * ours only if every action of it runs for some packet and no packet goes
+ * past its end (list_is_sound()): an action after an ending one that no
+ * jump lands on would never run, and no datapath flow translates to a list
  * that ends with a PIPE one (the packet would go on up the stack).
  * Encoding refuses any other list, and decoding reports it as not ours.
  *
@@ -218,6 +221,7 @@ static const struct act_map act_maps[] = {
       TC_ACT_PIPE, false },
     { FLOWER_ACT_POLICE, AK_POLICE, 0, TC_ACT_PIPE, true },
     { FLOWER_ACT_SAMPLE, AK_SAMPLE, 0, TC_ACT_PIPE, false },
+    { FLOWER_ACT_POLICE_MTU, AK_POLICE, 0, TC_ACT_JUMP, false },
 };
 
 static act_put_func put_gact, put_mirred, put_vlan;
@@ -455,13 +459,53 @@ list_is_sound(const struct flower_rule *rule)
 static int
 act_successors(const struct flower_rule *rule, int index, int next[2])
 {
-    const struct act_map *map = find_map_by_type(rule->actions[index].type);
+    const struct flower_action *act = &rule->actions[index];
+    const struct act_map *map = find_map_by_type(act->type);
 
     if (!map) {
         return -1;
+    } else if (act->type == FLOWER_ACT_POLICE_MTU) {
+        next[0] = index + 1 + act->police_mtu.conform_jump;
+        next[1] = index + 1 + act->police_mtu.exceed_jump;
+        return 2;
     } else if (map->control == TC_ACT_PIPE) {
         next[0] = index + 1;
         return 1;
+    }
+    return 0;
+}
+
+/* Returns the verdict with which packets leave action 'index' to skip the
+ * next 'skip' actions: TC_ACT_PIPE for none, else a jump.  The kernel's
+ * jumps are not relative: on TC_ACT_JUMP | n, tcf_action_exec() starts
+ * over at the first action and skips n of them, i.e. goes on to action n
+ * (counting from 0). */
+uint32_t
+codec_put_jump(int index, uint8_t skip)
+{
+    return skip ? TC_ACT_JUMP | (index + 1 + skip) : TC_ACT_PIPE;
+}
+
+/* Stores in '*skip' how many actions packets skip when they leave action
+ * 'index' with 'verdict', and returns 0, or EOPNOTSUPP if 'verdict' is
+ * not one that codec_put_jump() puts: another verdict, or a jump that is
+ * not forward past the next action (the kernel treats a jump to action 0
+ * as an error and lets the packet go, and a jump back runs the jumping
+ * action again, until the kernel gives up after 32 jumps).  Whether the
+ * action the jump lands on exists is for the list's check
+ * (list_is_sound()). */
+int
+codec_decode_jump(uint32_t verdict, int index, uint8_t *skip)
+{
+    uint32_t to = verdict & TC_ACT_EXT_VAL_MASK;
+
+    if (verdict == TC_ACT_PIPE) {
+        *skip = 0;
+    } else if (TC_ACT_EXT_CMP(verdict, TC_ACT_JUMP)
+               && to > index + 1 && to - (index + 1) <= FLOWER_MAX_ACTIONS) {
+        *skip = to - (index + 1);
+    } else {
+        return EOPNOTSUPP;
     }
     return 0;
 }

@@ -96,6 +96,9 @@ static const struct test tests[] = {
     T(bad_police_reply),
     T(bad_meter_reply), T(bad_meter_truncated), T(bad_meter_dump),
     T(bad_sample_reply),
+    T(pktlen_police_mtu), T(pktlen_layout), T(pktlen_refuse),
+    T(decode_pktlen_dump), T(decode_pktlen_meter),
+    T(decode_pktlen_foreign), T(bad_pktlen_reply),
 };
 
 /* Runs the test named by argv[1], or all of them; "--list" lists them.
