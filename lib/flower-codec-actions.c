@@ -17,7 +17,8 @@
  * that conform to it) for the next one, and leaves an action that ends the
  * list (drop, redirect, goto chain) for nowhere.  A length test (a police
  * with an MTU) leaves packets with one of two verdicts, each a PIPE or a
- * jump past some of the actions that follow (codec_put_jump()).  A list is
+ * jump past some of the actions that follow (codec_put_jump()), and a gact
+ * jump always with such a jump.  A list is
  * ours only if every action of it runs for some packet and no packet goes
  * past its end (list_is_sound()): an action after an ending one that no
  * jump lands on would never run, and no datapath flow translates to a list
@@ -222,6 +223,7 @@ static const struct act_map act_maps[] = {
     { FLOWER_ACT_POLICE, AK_POLICE, 0, TC_ACT_PIPE, true },
     { FLOWER_ACT_SAMPLE, AK_SAMPLE, 0, TC_ACT_PIPE, false },
     { FLOWER_ACT_POLICE_MTU, AK_POLICE, 0, TC_ACT_JUMP, false },
+    { FLOWER_ACT_JUMP, AK_GACT, 0, TC_ACT_JUMP, false },
 };
 
 static act_put_func put_gact, put_mirred, put_vlan;
@@ -332,7 +334,7 @@ codec_put_actions(struct nlmsghdr *nlh, const struct flower_rule *rule)
     return true;
 }
 
-/* act_put_func for gact: a plain verdict, or goto chain. */
+/* act_put_func for gact: a plain verdict, goto chain or jump. */
 static bool
 put_gact(struct nlmsghdr *nlh, const struct act_map *map,
          const struct flower_rule *rule, int index)
@@ -345,6 +347,8 @@ put_gact(struct nlmsghdr *nlh, const struct act_map *map,
             return false;
         }
         p.action |= act->chain;
+    } else if (map->type == FLOWER_ACT_JUMP) {
+        p.action = codec_put_jump(index, act->jump);
     }
     mnl_attr_put(nlh, TCA_GACT_PARMS, sizeof p, &p);
     return true;
@@ -455,7 +459,8 @@ list_is_sound(const struct flower_rule *rule)
 
 /* Stores in 'next' the indexes of the actions of 'rule' that packets go on
  * to when they leave action 'index', and returns how many there are (0 if
- * the action ends the list), or -1 if the action is not modelled. */
+ * the action ends the list), or -1 if the action is not modelled or is a
+ * jump of 0. */
 static int
 act_successors(const struct flower_rule *rule, int index, int next[2])
 {
@@ -468,6 +473,10 @@ act_successors(const struct flower_rule *rule, int index, int next[2])
         next[0] = index + 1 + act->police_mtu.conform_jump;
         next[1] = index + 1 + act->police_mtu.exceed_jump;
         return 2;
+    } else if (act->type == FLOWER_ACT_JUMP) {
+        /* A jump of 0 would be a PIPE, which a gact never is here. */
+        next[0] = index + 1 + act->jump;
+        return act->jump ? 1 : -1;
     } else if (map->control == TC_ACT_PIPE) {
         next[0] = index + 1;
         return 1;
@@ -707,6 +716,8 @@ decode_gact(const struct nlattr *const *tb, struct flower_rule *rule,
     act->type = map->type;
     if (map->type == FLOWER_ACT_GOTO_CHAIN) {
         act->chain = p.action & TC_ACT_EXT_VAL_MASK;
+    } else if (map->type == FLOWER_ACT_JUMP) {
+        return codec_decode_jump(p.action, index, &act->jump);
     }
     return 0;
 }

@@ -125,6 +125,8 @@ enum flower_action_type {
     FLOWER_ACT_POLICE_MTU,      /* act_police of the rule's own that sends
                                  * packets one way or another by their
                                  * length: see 'police_mtu'. */
+    FLOWER_ACT_JUMP,            /* gact jump: skips the next 'jump'
+                                 * actions. */
 };
 
 /* One 32-bit word that act_pedit rewrites: at byte 'offset' of the header
@@ -199,13 +201,22 @@ struct flower_mpls {
  * mirrors and meters), or leaves the list at one that ends it (drop,
  * redirect, goto chain).  A POLICE_MTU action can instead make it skip the
  * next n actions (n > 0), i.e. go on to the action n + 1 places further on,
- * so that the list branches as OVS's check_pkt_len needs.  For example,
+ * so that the list branches as OVS's check_pkt_len needs, and a JUMP
+ * action always does, so that branches can join again.  For example,
  *
  *     [police_mtu 1500, exceed skips 2] [mirror] [redirect]
  *                                       [pedit] [redirect]
  *
  * sends packets of up to 1500 bytes (see below) through the mirror and the
- * first redirect, longer ones through the pedit and the second redirect.
+ * first redirect, longer ones through the pedit and the second redirect,
+ * and
+ *
+ *     [police_mtu 1500, conform skips 3] [pedit] [mirror] [jump 1]
+ *                                        [vlan pop]
+ *                                        [redirect]
+ *
+ * sends longer packets through the pedit and the mirror, shorter ones
+ * through the VLAN pop, and both through the redirect.
  * The codec takes a list only if every action of it runs for some packet
  * and every packet leaves the list at an action that ends it: every skip
  * lands on an action of the list, and no packet leaves the last action for
@@ -258,6 +269,7 @@ struct flower_action {
                                      * bytes skip; 0: on to the next. */
             uint8_t exceed_jump;    /* Those that longer packets skip. */
         } police_mtu;
+        uint8_t jump;           /* JUMP: actions skipped, at least 1. */
     };
 };
 

@@ -419,6 +419,9 @@ compare_actions(const struct flower_action *a, const struct flower_action *b,
         CMP(a, b, police_mtu.conform_jump, what);
         CMP(a, b, police_mtu.exceed_jump, what);
         break;
+    case FLOWER_ACT_JUMP:
+        CMP(a, b, jump, what);
+        break;
     }
     return NULL;
 }

@@ -1,11 +1,11 @@
 /*
  * Unit tests for lib/flower-codec*.c on action lists that branch, as OVS's
  * check_pkt_len needs: police actions of a rule's own that send packets
- * one way or another by their length, encoded and read back, in the
- * layouts OVS makes; lists whose branches run past the end or leave an
- * action unreachable, refused; and such police actions as the kernel dumps
- * them, with their counters (which are the rule's), other verdicts (not
- * ours) and malformed options.
+ * one way or another by their length, and gact jumps that join branches
+ * again, encoded and read back, in the layouts OVS makes; lists whose
+ * branches run past the end or leave an action unreachable, refused; and
+ * both actions as the kernel dumps them, with their counters (the police's
+ * are the rule's), other verdicts (not ours) and malformed options.
  *
  * The kernel's jumps count from the first action of the list, not from
  * the action that jumps (tcf_action_exec()): a model action at index i
@@ -21,6 +21,7 @@
 #include <linux/if_ether.h>
 #include <linux/pkt_cls.h>
 #include <linux/pkt_sched.h>
+#include <linux/tc_act/tc_gact.h>
 #include <linux/tc_act/tc_mirred.h>
 #include <linux/tc_act/tc_pedit.h>
 #include <linux/tc_act/tc_vlan.h>
@@ -71,6 +72,61 @@ pktlen_rule(struct flower_rule *r)
     set_pedit(r, 3, 0, 1);
     set_mirred(r, 4, FLOWER_ACT_REDIRECT, 11);
     r->n_actions = 5;
+}
+
+/* Makes action 'i' of 'r' a gact jump over the next 'n' actions. */
+static void
+set_jump(struct flower_rule *r, int i, uint8_t n)
+{
+    memset(&r->actions[i], 0, sizeof r->actions[i]);
+    r->actions[i].type = FLOWER_ACT_JUMP;
+    r->actions[i].jump = n;
+}
+
+/* Initializes 'r' to the IPv4 rule that check_pkt_len(size=1500,
+ * gt(set(ipv4(ttl=63)),output:10), le(pop_vlan)),output:9 becomes, laid
+ * out as OVS does, the longer packets' branch first:
+ *
+ *     0 [police_mtu 1500, conform skips 3]
+ *     1 [pedit TTL 63] 2 [mirror 10] 3 [jump 1]
+ *     4 [vlan pop]
+ *     5 [redirect 9]
+ */
+static void
+pktlen_join_rule(struct flower_rule *r)
+{
+    ip_rule(r, false);
+    set_police_mtu(r, 0, 1500, 3, 0);
+    set_pedit_key(r, 0, TCA_PEDIT_KEY_EX_HDR_TYPE_IP4, 8,
+                  htonl(0x3f000000), htonl(0xff000000));
+    set_pedit(r, 1, 0, 1);
+    set_mirred(r, 2, FLOWER_ACT_MIRROR, 10);
+    set_jump(r, 3, 1);
+    r->actions[4].type = FLOWER_ACT_VLAN_POP;
+    set_mirred(r, 5, FLOWER_ACT_REDIRECT, 9);
+    r->n_actions = 6;
+}
+
+/* Checks that action 'index' (1-based) of request 'nlh' is a gact whose
+ * verdict is 'control', and nothing else. */
+static const char *
+expect_gact(const struct nlmsghdr *nlh, uint16_t index, uint32_t control)
+{
+    const struct nlattr *options, *attr;
+    struct tc_gact p;
+    int n = 0;
+
+    TRY(expect_act_kind(nlh, index, "gact", &options));
+    TRY(get_parms(options, TCA_GACT_PARMS, &p, sizeof p));
+    if (p.action != (int) control) {
+        FAIL("action %u: gact verdict %#x, expected %#x", index, p.action,
+             control);
+    }
+    mnl_attr_for_each_nested(attr, options) {
+        n++;
+    }
+    CHECK(n == 1);
+    return NULL;
 }
 
 /* Checks that action 'index' (1-based) of request 'nlh' is a police of the
@@ -234,6 +290,80 @@ test_pktlen_refuse(void)
     CHECK(encode(&r) == NULL);
     r.actions[0].police_mtu.mtu = UINT32_MAX;
     CHECK(encode(&r) == NULL);
+    return NULL;
+}
+
+/* A gact jump that joins the branches of a length test, and jumps from
+ * elsewhere: over a redirect, and from the first action. */
+const char *
+test_pktlen_gact_jump(void)
+{
+    const struct nlattr *options;
+    struct flower_rule r;
+    struct nlmsghdr *nlh;
+
+    pktlen_join_rule(&r);
+    nlh = encode(&r);
+    CHECK(nlh != NULL);
+    TRY(expect_police_mtu(nlh, 1, 1500, TC_ACT_JUMP | 4, TC_ACT_PIPE));
+    TRY(expect_gact(nlh, 4, TC_ACT_JUMP | 5));
+    TRY(expect_act_kind(nlh, 5, "vlan", &options));
+    TRY(expect_mirred(nlh, 6, TCA_EGRESS_REDIR, TC_ACT_STOLEN, 9));
+    TRY(roundtrip(&r));
+
+    /* 0 [police_mtu 100, exceed skips 1] 1 [jump 1] 2 [redirect 9]
+     * 3 [drop]: short packets are dropped, long ones redirected. */
+    base_rule(&r);
+    set_police_mtu(&r, 0, 100, 0, 1);
+    set_jump(&r, 1, 1);
+    set_mirred(&r, 2, FLOWER_ACT_REDIRECT, 9);
+    r.actions[3].type = FLOWER_ACT_DROP;
+    r.n_actions = 4;
+    nlh = encode(&r);
+    CHECK(nlh != NULL);
+    TRY(expect_police_mtu(nlh, 1, 100, TC_ACT_PIPE, TC_ACT_JUMP | 2));
+    TRY(expect_gact(nlh, 2, TC_ACT_JUMP | 3));
+    TRY(roundtrip(&r));
+
+    /* A jump first: the actions it skips run for no packet. */
+    set_jump(&r, 0, 1);
+    CHECK(encode(&r) == NULL);
+    return NULL;
+}
+
+/* Jumps refused: of 0 (a PIPE, which a gact never is here), past the end
+ * or onto the action after the last, as the last action, and over an
+ * action that nothing else reaches. */
+const char *
+test_pktlen_jump_refuse(void)
+{
+    struct flower_rule r;
+
+    pktlen_join_rule(&r);
+    CHECK(encode(&r) != NULL);
+    r.actions[3].jump = 0;
+    CHECK(encode(&r) == NULL);
+    r.actions[3].jump = 2;                      /* Past the end. */
+    CHECK(encode(&r) == NULL);
+    r.actions[3].jump = 3;
+    CHECK(encode(&r) == NULL);
+    r.actions[3].jump = 255;
+    CHECK(encode(&r) == NULL);
+
+    /* The jump at the end. */
+    pktlen_join_rule(&r);
+    r.actions[0].police_mtu.conform_jump = 4;   /* Onto the redirect. */
+    r.n_actions = 4;
+    CHECK(encode(&r) == NULL);
+
+    /* Short packets to the redirect as well: the VLAN pop is skipped by
+     * all. */
+    pktlen_join_rule(&r);
+    r.actions[0].police_mtu.conform_jump = 4;
+    CHECK(encode(&r) == NULL);
+    r.actions[4].type = FLOWER_ACT_MIRROR;
+    r.actions[0].police_mtu.conform_jump = 3;   /* Back: all reached. */
+    CHECK(encode(&r) != NULL);
     return NULL;
 }
 
@@ -433,6 +563,81 @@ test_decode_pktlen_foreign(void)
             FAIL("pass %d: decoding returned %d (%s)", pass, error,
                  strerror(error));
         }
+    }
+    return NULL;
+}
+
+/* pktlen_join_rule() as the kernel dumps it, but with a VLAN push for the
+ * pedit, and with other verdicts for the jump: a gact jump is read back
+ * (the rule's counters are still the police's, its last use the most
+ * recent of all, the jump's), and so is a drop before the end that the
+ * police jumps over; other jumps are not ours, and a gact too short is
+ * malformed. */
+const char *
+test_decode_pktlen_jump(void)
+{
+    static const struct {
+        uint32_t verdict;       /* Dumped. */
+        int error;              /* Expected. */
+    } passes[] = {
+        { TC_ACT_JUMP | 5, 0 },
+        { TC_ACT_JUMP | 4, EOPNOTSUPP },    /* To the next: a PIPE. */
+        { TC_ACT_JUMP | 3, EOPNOTSUPP },    /* To itself. */
+        { TC_ACT_JUMP | 1, EOPNOTSUPP },    /* Backwards. */
+        { TC_ACT_JUMP, EOPNOTSUPP },        /* To 0: the kernel lets go. */
+        { TC_ACT_JUMP | 6, EOPNOTSUPP },    /* Past the end. */
+        { TC_ACT_JUMP | 0x205, EOPNOTSUPP },
+        { TC_ACT_PIPE, EOPNOTSUPP },        /* A gact PIPE. */
+        { TC_ACT_SHOT, 0 },                 /* A drop before the end,
+                                             * which the police jumps
+                                             * over. */
+        { TC_ACT_OK, EOPNOTSUPP },
+        { TC_ACT_JUMP | 5, EPROTO },        /* Parameters 4 bytes short. */
+    };
+    size_t i;
+
+    for (i = 0; i < ARRAY_SIZE(passes); i++) {
+        struct tc_gact gact = { .action = passes[i].verdict, .index = 3 };
+        struct reply_nests n;
+        struct nlmsghdr *nlh = reply_list_start(&n);
+        struct police_reply pr;
+        struct flower_rule r;
+        int error;
+
+        pktlen_reply_init(&pr, 5, 1500, TC_ACT_JUMP | 4, TC_ACT_PIPE);
+        put_police_act(nlh, 1, &pr);
+        reply_vlan(nlh, &n, 2, TCA_VLAN_ACT_PUSH, 10, ETH_P_8021Q, 0, 50);
+        reply_mirred(nlh, 3, TCA_EGRESS_MIRROR, TC_ACT_PIPE, 10, 64, 1, 50);
+        reply_act_start(nlh, &n, 4, "gact");
+        mnl_attr_put(nlh, TCA_GACT_PARMS,
+                     sizeof gact - (passes[i].error == EPROTO ? 4 : 0),
+                     &gact);
+        reply_act_end(nlh, &n, TCA_GACT_TM, 1);
+        reply_vlan(nlh, &n, 5, TCA_VLAN_ACT_POP, -1, 0, 0, 50);
+        reply_mirred(nlh, 6, TCA_EGRESS_REDIR, TC_ACT_STOLEN, 9, 64, 1, 50);
+        error = decode_copy(reply_list_end(nlh, &n), &r);
+        if (error != passes[i].error) {
+            FAIL("pass %zu: decoding returned %d (%s), expected %d (%s)", i,
+                 error, strerror(error), passes[i].error,
+                 strerror(passes[i].error));
+        } else if (error) {
+            continue;
+        }
+        CHECK(r.n_actions == 6);
+        if (passes[i].verdict == TC_ACT_SHOT) {
+            CHECK(r.actions[3].type == FLOWER_ACT_DROP);
+            continue;
+        }
+        CHECK(r.actions[0].type == FLOWER_ACT_POLICE_MTU);
+        CHECK(r.actions[0].police_mtu.conform_jump == 3);
+        CHECK(r.actions[0].police_mtu.exceed_jump == 0);
+        CHECK(r.actions[1].type == FLOWER_ACT_VLAN_PUSH);
+        CHECK(r.actions[3].type == FLOWER_ACT_JUMP);
+        CHECK(r.actions[3].jump == 1);
+        CHECK(r.actions[4].type == FLOWER_ACT_VLAN_POP);
+        CHECK(r.actions[5].type == FLOWER_ACT_REDIRECT);
+        CHECK(r.stats.n_packets == 1000);
+        CHECK(r.stats.lastuse_ms == 10);
     }
     return NULL;
 }

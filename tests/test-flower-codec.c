@@ -99,6 +99,7 @@ static const struct test tests[] = {
     T(pktlen_police_mtu), T(pktlen_layout), T(pktlen_refuse),
     T(decode_pktlen_dump), T(decode_pktlen_meter),
     T(decode_pktlen_foreign), T(bad_pktlen_reply),
+    T(pktlen_gact_jump), T(pktlen_jump_refuse), T(decode_pktlen_jump),
 };
 
 /* Runs the test named by argv[1], or all of them; "--list" lists them.
