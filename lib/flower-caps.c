@@ -98,6 +98,7 @@ actions_need(const struct flower_rule *rule, bool need[FLOWER_N_CAPS])
             need[FLOWER_CAP_MPLS] = true;
             break;
         case FLOWER_ACT_POLICE:
+        case FLOWER_ACT_POLICE_MTU:
             need[FLOWER_CAP_POLICE] = true;
             break;
         case FLOWER_ACT_SAMPLE:
@@ -113,6 +114,7 @@ actions_need(const struct flower_rule *rule, bool need[FLOWER_N_CAPS])
         case FLOWER_ACT_GOTO_CHAIN:
         case FLOWER_ACT_PEDIT:
         case FLOWER_ACT_CSUM:
+        case FLOWER_ACT_JUMP:
             break;
         }
     }

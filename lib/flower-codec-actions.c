@@ -10,15 +10,20 @@
  * TC action is not ours (EOPNOTSUPP), so a foreign rule is never mistaken
  * for one of ours.
  *
- * The kernel runs the actions in order while each returns TC_ACT_PIPE and
- * stops at the first other verdict (tcf_action_exec()).  So every action
- * but the last must be a PIPE one (mirror, VLAN, ct, pedit, csum, MPLS,
- * tunnel_key, sample, and police for the packets that conform to it) and
- * the last must end the list (drop, redirect, goto chain):
- * an action after an ending one would never run, and no datapath flow
- * translates to a list that ends with a PIPE one (the packet would go on
- * up the stack).
- * Encoding refuses either, and decoding reports either as not ours.
+ * The kernel runs the actions in order while each returns TC_ACT_PIPE,
+ * goes on at another action on a jump and stops at any other verdict
+ * (tcf_action_exec()).  So a packet leaves a PIPE action (mirror, VLAN,
+ * ct, pedit, csum, MPLS, tunnel_key, sample, and a meter for the packets
+ * that conform to it) for the next one, and leaves an action that ends the
+ * list (drop, redirect, goto chain) for nowhere.  A length test (a police
+ * with an MTU) leaves packets with one of two verdicts, each a PIPE or a
+ * jump past some of the actions that follow (codec_put_jump()), and a gact
+ * jump always with such a jump.  A list is
+ * ours only if every action of it runs for some packet and no packet goes
+ * past its end (list_is_sound()): an action after an ending one that no
+ * jump lands on would never run, and no datapath flow translates to a list
+ * that ends with a PIPE one (the packet would go on up the stack).
+ * Encoding refuses any other list, and decoding reports it as not ours.
  *
  * Values that the kernel would silently truncate or ignore, rather than
  * refuse, are refused as well: a pushed VLAN priority above 7 (act_vlan
@@ -26,8 +31,8 @@
  * TC_ACT_EXT_VAL_MASK (it would spill into the verdict's opcode), and
  * those of the kinds in files of their own (see there).
  *
- * A police action is a meter that many rules share, so its counters and
- * last use are those of all of them, not the rule's: they are skipped.
+ * A police action that is a meter is shared by many rules, so its counters
+ * and last use are those of all of them, not the rule's: they are skipped.
  * Counters come from the first other action, which every matching packet
  * passes (or, after a meter, every packet the meter lets through).  The
  * last use is the most recent of the other actions' struct tcf_t, which
@@ -193,28 +198,33 @@ static const struct attr_policy sample_policy[] = {
 
 /* The exact TC action that expresses each modelled action. */
 static const struct act_map act_maps[] = {
-    { FLOWER_ACT_DROP, AK_GACT, 0, TC_ACT_SHOT },
-    { FLOWER_ACT_GOTO_CHAIN, AK_GACT, 0, TC_ACT_GOTO_CHAIN },
-    { FLOWER_ACT_REDIRECT, AK_MIRRED, TCA_EGRESS_REDIR, TC_ACT_STOLEN },
-    { FLOWER_ACT_MIRROR, AK_MIRRED, TCA_EGRESS_MIRROR, TC_ACT_PIPE },
+    { FLOWER_ACT_DROP, AK_GACT, 0, TC_ACT_SHOT, false },
+    { FLOWER_ACT_GOTO_CHAIN, AK_GACT, 0, TC_ACT_GOTO_CHAIN, false },
+    { FLOWER_ACT_REDIRECT, AK_MIRRED, TCA_EGRESS_REDIR, TC_ACT_STOLEN,
+      false },
+    { FLOWER_ACT_MIRROR, AK_MIRRED, TCA_EGRESS_MIRROR, TC_ACT_PIPE, false },
     { FLOWER_ACT_REDIRECT_INGRESS, AK_MIRRED, TCA_INGRESS_REDIR,
-      TC_ACT_STOLEN },
-    { FLOWER_ACT_MIRROR_INGRESS, AK_MIRRED, TCA_INGRESS_MIRROR, TC_ACT_PIPE },
-    { FLOWER_ACT_VLAN_PUSH, AK_VLAN, TCA_VLAN_ACT_PUSH, TC_ACT_PIPE },
-    { FLOWER_ACT_VLAN_POP, AK_VLAN, TCA_VLAN_ACT_POP, TC_ACT_PIPE },
-    { FLOWER_ACT_CT, AK_CT, 0, TC_ACT_PIPE },
-    { FLOWER_ACT_CT_CLEAR, AK_CT, TCA_CT_ACT_CLEAR, TC_ACT_PIPE },
-    { FLOWER_ACT_PEDIT, AK_PEDIT, 0, TC_ACT_PIPE },
-    { FLOWER_ACT_CSUM, AK_CSUM, 0, TC_ACT_PIPE },
-    { FLOWER_ACT_MPLS_PUSH, AK_MPLS, TCA_MPLS_ACT_PUSH, TC_ACT_PIPE },
-    { FLOWER_ACT_MPLS_POP, AK_MPLS, TCA_MPLS_ACT_POP, TC_ACT_PIPE },
-    { FLOWER_ACT_MPLS_SET, AK_MPLS, TCA_MPLS_ACT_MODIFY, TC_ACT_PIPE },
+      TC_ACT_STOLEN, false },
+    { FLOWER_ACT_MIRROR_INGRESS, AK_MIRRED, TCA_INGRESS_MIRROR, TC_ACT_PIPE,
+      false },
+    { FLOWER_ACT_VLAN_PUSH, AK_VLAN, TCA_VLAN_ACT_PUSH, TC_ACT_PIPE, false },
+    { FLOWER_ACT_VLAN_POP, AK_VLAN, TCA_VLAN_ACT_POP, TC_ACT_PIPE, false },
+    { FLOWER_ACT_CT, AK_CT, 0, TC_ACT_PIPE, false },
+    { FLOWER_ACT_CT_CLEAR, AK_CT, TCA_CT_ACT_CLEAR, TC_ACT_PIPE, false },
+    { FLOWER_ACT_PEDIT, AK_PEDIT, 0, TC_ACT_PIPE, false },
+    { FLOWER_ACT_CSUM, AK_CSUM, 0, TC_ACT_PIPE, false },
+    { FLOWER_ACT_MPLS_PUSH, AK_MPLS, TCA_MPLS_ACT_PUSH, TC_ACT_PIPE, false },
+    { FLOWER_ACT_MPLS_POP, AK_MPLS, TCA_MPLS_ACT_POP, TC_ACT_PIPE, false },
+    { FLOWER_ACT_MPLS_SET, AK_MPLS, TCA_MPLS_ACT_MODIFY, TC_ACT_PIPE,
+      false },
     { FLOWER_ACT_TUNNEL_SET, AK_TUNNEL_KEY, TCA_TUNNEL_KEY_ACT_SET,
-      TC_ACT_PIPE },
+      TC_ACT_PIPE, false },
     { FLOWER_ACT_TUNNEL_RELEASE, AK_TUNNEL_KEY, TCA_TUNNEL_KEY_ACT_RELEASE,
-      TC_ACT_PIPE },
-    { FLOWER_ACT_POLICE, AK_POLICE, 0, TC_ACT_PIPE },
-    { FLOWER_ACT_SAMPLE, AK_SAMPLE, 0, TC_ACT_PIPE },
+      TC_ACT_PIPE, false },
+    { FLOWER_ACT_POLICE, AK_POLICE, 0, TC_ACT_PIPE, true },
+    { FLOWER_ACT_SAMPLE, AK_SAMPLE, 0, TC_ACT_PIPE, false },
+    { FLOWER_ACT_POLICE_MTU, AK_POLICE, 0, TC_ACT_JUMP, false },
+    { FLOWER_ACT_JUMP, AK_GACT, 0, TC_ACT_JUMP, false },
 };
 
 static act_put_func put_gact, put_mirred, put_vlan;
@@ -230,7 +240,6 @@ static const struct act_kind {
     uint16_t tm_attr;                   /* struct tcf_t. */
     act_put_func *put;
     act_decode_func *decode;
-    bool shared;                        /* Counts for many rules. */
 } act_kinds[] = {
     [AK_GACT] = { "gact", gact_policy, ARRAY_SIZE(gact_policy),
                   TCA_GACT_MAX, TCA_GACT_PARMS, TCA_GACT_TM,
@@ -259,7 +268,7 @@ static const struct act_kind {
                         codec_put_tunnel_key, codec_decode_tunnel_key },
     [AK_POLICE] = { "police", police_policy, ARRAY_SIZE(police_policy),
                     TCA_POLICE_MAX, TCA_POLICE_TBF, TCA_POLICE_TM,
-                    codec_put_police, codec_decode_police, true },
+                    codec_put_police, codec_decode_police },
     [AK_SAMPLE] = { "sample", sample_policy, ARRAY_SIZE(sample_policy),
                     TCA_SAMPLE_MAX, TCA_SAMPLE_PARMS, TCA_SAMPLE_TM,
                     codec_put_sample, codec_decode_sample },
@@ -273,13 +282,15 @@ struct act_list_ctx {
 
 static const struct act_map *find_map_by_type(enum flower_action_type);
 static const struct act_map *first_map_of_kind(enum act_kind_id);
-static bool map_fits_at(const struct act_map *, int index, int n_actions);
+static bool list_is_sound(const struct flower_rule *);
+static int act_successors(const struct flower_rule *, int index,
+                          int next[2]);
 static bool vlan_push_valid(const struct flower_action *);
 
 static int decode_action(const struct nlattr *, int index, int n_actions,
                          bool terse, struct flower_rule *);
-static bool counts_for_rule(const struct flower_rule *, int index,
-                            const struct act_kind *);
+static bool act_is_shared(const struct flower_rule *, int index);
+static bool counts_for_rule(const struct flower_rule *, int index);
 static int decode_act_options(const struct nlattr *, const struct act_kind *,
                               struct flower_rule *, int index);
 static int act_list_cb(const struct nlattr *, void *ctx_);
@@ -298,18 +309,16 @@ codec_put_actions(struct nlmsghdr *nlh, const struct flower_rule *rule)
 
     if (!rule->n_actions) {
         return true;
+    } else if (!list_is_sound(rule)) {
+        return false;
     }
     list = mnl_attr_nest_start(nlh, TCA_FLOWER_ACT);
     for (i = 0; i < rule->n_actions; i++) {
         const struct flower_action *act = &rule->actions[i];
         const struct act_map *map = find_map_by_type(act->type);
-        const struct act_kind *kind;
+        const struct act_kind *kind = &act_kinds[map->kind];
         struct nlattr *nest, *options;
 
-        if (!map || !map_fits_at(map, i, rule->n_actions)) {
-            return false;
-        }
-        kind = &act_kinds[map->kind];
         nest = mnl_attr_nest_start(nlh, i + 1);
         mnl_attr_put_strz(nlh, TCA_ACT_KIND, kind->name);
         options = mnl_attr_nest_start(nlh, TCA_ACT_OPTIONS);
@@ -327,7 +336,7 @@ codec_put_actions(struct nlmsghdr *nlh, const struct flower_rule *rule)
     return true;
 }
 
-/* act_put_func for gact: a plain verdict, or goto chain. */
+/* act_put_func for gact: a plain verdict, goto chain or jump. */
 static bool
 put_gact(struct nlmsghdr *nlh, const struct act_map *map,
          const struct flower_rule *rule, int index)
@@ -340,6 +349,8 @@ put_gact(struct nlmsghdr *nlh, const struct act_map *map,
             return false;
         }
         p.action |= act->chain;
+    } else if (map->type == FLOWER_ACT_JUMP) {
+        p.action = codec_put_jump(index, act->jump);
     }
     mnl_attr_put(nlh, TCA_GACT_PARMS, sizeof p, &p);
     return true;
@@ -428,12 +439,100 @@ codec_find_act_map(enum act_kind_id kind, int variant, int control)
     return NULL;
 }
 
-/* Returns true if an action of 'map' may stand at 'index' in a list of
- * 'n_actions': a PIPE action anywhere but last, any other action last. */
+/* The shape of the list. */
+
+/* Returns true if the actions of 'rule' are all modelled, every one of them
+ * runs for some packet and every packet that leaves one goes on to another
+ * of the list or leaves the list (see the file comment).  A packet only
+ * ever goes on forward, so one pass in order finds every action that
+ * packets reach before it looks at what they leave it for. */
 static bool
-map_fits_at(const struct act_map *map, int index, int n_actions)
+list_is_sound(const struct flower_rule *rule)
 {
-    return (map->control == TC_ACT_PIPE) == (index < n_actions - 1);
+    bool reached[FLOWER_MAX_ACTIONS] = { true };
+    int i, j;
+
+    if (rule->n_actions <= 0 || rule->n_actions > FLOWER_MAX_ACTIONS) {
+        return false;
+    }
+    for (i = 0; i < rule->n_actions; i++) {
+        int next[2];
+        int n_next;
+
+        n_next = act_successors(rule, i, next);
+        if (!reached[i] || n_next < 0) {
+            return false;
+        }
+        for (j = 0; j < n_next; j++) {
+            if (next[j] <= i || next[j] >= rule->n_actions) {
+                return false;
+            }
+            reached[next[j]] = true;
+        }
+    }
+    return true;
+}
+
+/* Stores in 'next' the indexes of the actions of 'rule' that packets go on
+ * to when they leave action 'index', and returns how many there are (0 if
+ * the action ends the list), or -1 if the action is not modelled or is a
+ * jump of 0. */
+static int
+act_successors(const struct flower_rule *rule, int index, int next[2])
+{
+    const struct flower_action *act = &rule->actions[index];
+    const struct act_map *map = find_map_by_type(act->type);
+
+    if (!map) {
+        return -1;
+    } else if (act->type == FLOWER_ACT_POLICE_MTU) {
+        next[0] = index + 1 + act->police_mtu.conform_jump;
+        next[1] = index + 1 + act->police_mtu.exceed_jump;
+        return 2;
+    } else if (act->type == FLOWER_ACT_JUMP) {
+        /* A jump of 0 would be a PIPE, which a gact never is here. */
+        next[0] = index + 1 + act->jump;
+        return act->jump ? 1 : -1;
+    } else if (map->control == TC_ACT_PIPE) {
+        next[0] = index + 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Returns the verdict with which packets leave action 'index' to skip the
+ * next 'skip' actions: TC_ACT_PIPE for none, else a jump.  The kernel's
+ * jumps are not relative: on TC_ACT_JUMP | n, tcf_action_exec() starts
+ * over at the first action and skips n of them, i.e. goes on to action n
+ * (counting from 0). */
+uint32_t
+codec_put_jump(int index, uint8_t skip)
+{
+    return skip ? TC_ACT_JUMP | (index + 1 + skip) : TC_ACT_PIPE;
+}
+
+/* Stores in '*skip' how many actions packets skip when they leave action
+ * 'index' with 'verdict', and returns 0, or EOPNOTSUPP if 'verdict' is
+ * not one that codec_put_jump() puts: another verdict, or a jump that is
+ * not forward past the next action (the kernel treats a jump to action 0
+ * as an error and lets the packet go, and a jump back runs the jumping
+ * action again, until the kernel gives up after 32 jumps).  Whether the
+ * action the jump lands on exists is for the list's check
+ * (list_is_sound()). */
+int
+codec_decode_jump(uint32_t verdict, int index, uint8_t *skip)
+{
+    uint32_t to = verdict & TC_ACT_EXT_VAL_MASK;
+
+    if (verdict == TC_ACT_PIPE) {
+        *skip = 0;
+    } else if (TC_ACT_EXT_CMP(verdict, TC_ACT_JUMP)
+               && to > index + 1 && to - (index + 1) <= FLOWER_MAX_ACTIONS) {
+        *skip = to - (index + 1);
+    } else {
+        return EOPNOTSUPP;
+    }
+    return 0;
 }
 
 /* Returns true if the VLAN push 'act' is one act_vlan takes as is:
@@ -480,14 +579,11 @@ codec_decode_actions(const struct nlattr *list, bool terse,
         error = decode_action(ctx.acts[i + 1], i, n, terse, rule);
         if (error) {
             return error;
-        } else if (!rule->terse
-                   && !map_fits_at(find_map_by_type(rule->actions[i].type),
-                                   i, n)) {
-            return EOPNOTSUPP;
         }
     }
     rule->n_actions = n;
-    return 0;
+    /* A terse rule's jumps are not known: its shape cannot be checked. */
+    return n && !rule->terse && !list_is_sound(rule) ? EOPNOTSUPP : 0;
 }
 
 /* Decodes action nest 'nest', number 'index' of 'n_actions', into 'rule':
@@ -547,7 +643,7 @@ decode_action(const struct nlattr *nest, int index, int n_actions,
         memcpy(rule->cookie, mnl_attr_get_payload(cookie), size);
         rule->has_cookie = true;
     }
-    if (counts_for_rule(rule, index, kind) && tb[TCA_ACT_STATS]) {
+    if (counts_for_rule(rule, index) && tb[TCA_ACT_STATS]) {
         struct codec_act_counters counters;
 
         error = codec_decode_act_stats(tb[TCA_ACT_STATS], &counters);
@@ -557,26 +653,29 @@ decode_action(const struct nlattr *nest, int index, int n_actions,
     return error;
 }
 
-/* Returns true if action 'index' of 'rule', of 'kind', is its first that
- * no other rule shares, whose counters are then the rule's.  The actions
- * before it are decoded. */
+/* Returns true if action 'index' of 'rule', decoded, is one that other
+ * rules share. */
 static bool
-counts_for_rule(const struct flower_rule *rule, int index,
-                const struct act_kind *kind)
+act_is_shared(const struct flower_rule *rule, int index)
+{
+    return find_map_by_type(rule->actions[index].type)->shared;
+}
+
+/* Returns true if action 'index' of 'rule' is its first that no other rule
+ * shares, whose counters are then the rule's: the actions before it are
+ * meters, which every packet that they let through leaves for the next
+ * action.  It and the actions before it are decoded. */
+static bool
+counts_for_rule(const struct flower_rule *rule, int index)
 {
     int i;
 
-    if (kind->shared) {
-        return false;
-    }
-    for (i = 0; i < index; i++) {
-        const struct act_map *map = find_map_by_type(rule->actions[i].type);
-
-        if (!act_kinds[map->kind].shared) {
-            return false;
+    for (i = 0; i <= index; i++) {
+        if (!act_is_shared(rule, i)) {
+            return i == index;
         }
     }
-    return true;
+    return false;
 }
 
 /* Validates the TCA_ACT_OPTIONS nest 'options' of an action of 'kind_id'
@@ -621,7 +720,7 @@ decode_act_options(const struct nlattr *options, const struct act_kind *kind,
     if (!error) {
         error = kind->decode(tb, rule, index);
     }
-    if (!error && tb[kind->tm_attr] && !kind->shared) {
+    if (!error && tb[kind->tm_attr] && !act_is_shared(rule, index)) {
         codec_decode_lastuse(tb[kind->tm_attr], &rule->stats);
     }
     return error;
@@ -644,6 +743,8 @@ decode_gact(const struct nlattr *const *tb, struct flower_rule *rule,
     act->type = map->type;
     if (map->type == FLOWER_ACT_GOTO_CHAIN) {
         act->chain = p.action & TC_ACT_EXT_VAL_MASK;
+    } else if (map->type == FLOWER_ACT_JUMP) {
+        return codec_decode_jump(p.action, index, &act->jump);
     }
     return 0;
 }

@@ -2,7 +2,8 @@
  * Police actions of the TC codec: the options of act_police, both as a
  * flower rule's reference to a meter (FLOWER_ACT_POLICE, for the rows of
  * flower-codec-actions.c's tables that name them) and as the meter itself
- * (tc-police-codec.h).
+ * (tc-police-codec.h), and as a rule's own test of packet length
+ * (FLOWER_ACT_POLICE_MTU).
  *
  * A meter is a standalone police action.  Of everything act_police can do
  * (tcf_police_init()), ours use, and a police is ours only if it has:
@@ -12,9 +13,7 @@
  * packet up the stack unredirected); no MTU limit (tc_police 'mtu'
  * UINT32_MAX, which the kernel also stores for 0 when there is no rate);
  * no peak rate, average rate, overhead or minimum packet unit; and one
- * rate, in bytes or packets per second.  Anything else is not ours
- * (EOPNOTSUPP): OVS's check_pkt_len police (an MTU limit whose result
- * jumps), or one that a user made with tc.
+ * rate, in bytes or packets per second.
  *
  * A meter is put (codec_put_police_meter()) with as little as the kernel
  * needs.  For a byte rate, tcf_police_init() requires TCA_POLICE_RATE, a
@@ -38,6 +37,21 @@
  * (and which the provider can then give a rate by replacing it).  A
  * dumped rule carries the police's full parameters: they must be a
  * meter's.
+ *
+ * A length test (FLOWER_ACT_POLICE_MTU) is a police of the rule's own: put
+ * with index 0, so that the kernel creates one for the rule, which goes
+ * with it, and that counts the rule's packets alone.  It has an MTU limit
+ * and no rate at all (no 'rate', 'peakrate' or burst, no packet rate), for
+ * which tcf_police_act() returns TCA_POLICE_RESULT to the packets that fit
+ * in the MTU and tc_police's 'action' to longer ones, never looking at a
+ * bucket; each verdict is TC_ACT_PIPE or a jump (codec_put_jump()).  An
+ * MTU of 0 would mean none (the kernel stores UINT32_MAX instead), and one
+ * of UINT32_MAX is what a meter has: neither is a length test.
+ *
+ * So a police in a dumped rule is a meter if it has a rate or no MTU
+ * limit, and a length test if it has an MTU limit and no rate; anything
+ * else is not ours (EOPNOTSUPP): other verdicts, a police with both, or
+ * one that a user made with tc.
  */
 
 #include <errno.h>
@@ -64,6 +78,15 @@ enum {
     RTAB_CELL_LOG = 9,          /* 255 << 9 >= 65535 + 18. */
 };
 
+static bool put_police_mtu(struct nlmsghdr *, const struct flower_rule *,
+                           int index);
+static int decode_police_mtu(const struct nlattr *const *tb,
+                             const struct tc_police *,
+                             struct flower_rule *, int index);
+static int police_parse(const struct nlattr *const *tb, struct tc_police *);
+static int police_to_meter(const struct nlattr *const *tb,
+                           const struct tc_police *,
+                           struct tc_meter_police *);
 static bool amount_to_ticks(uint64_t amount, uint64_t rate,
                             uint32_t *ticks);
 static uint64_t ticks_to_amount(uint64_t ticks, uint64_t rate);
@@ -110,16 +133,19 @@ codec_put_police_meter(struct nlmsghdr *nlh,
     return true;
 }
 
-/* act_put_func for police: a reference to the meter of the action's index,
- * with the verdicts of a meter in case there is none yet (see the file
- * comment).  Refuses index 0, for which the kernel would create a police
- * of a fresh index instead. */
+/* act_put_func for police: a length test, or a reference to the meter of
+ * the action's index, with the verdicts of a meter in case there is none
+ * yet (see the file comment).  Refuses a meter of index 0, for which the
+ * kernel would create a police of a fresh index instead. */
 bool
 codec_put_police(struct nlmsghdr *nlh, const struct act_map *map,
                  const struct flower_rule *rule, int index)
 {
     struct tc_police p;
 
+    if (map->type == FLOWER_ACT_POLICE_MTU) {
+        return put_police_mtu(nlh, rule, index);
+    }
     memset(&p, 0, sizeof p);
     p.index = rule->actions[index].police_index;
     p.action = METER_EXCEED;
@@ -132,23 +158,80 @@ codec_put_police(struct nlmsghdr *nlh, const struct act_map *map,
     return true;
 }
 
-/* act_decode_func for police: the index of a police that is a meter. */
+/* Puts the options of the length test that is action 'index' of 'rule'
+ * (see the file comment).  Returns false if its MTU is 0 or UINT32_MAX. */
+static bool
+put_police_mtu(struct nlmsghdr *nlh, const struct flower_rule *rule,
+               int index)
+{
+    const struct flower_action *act = &rule->actions[index];
+    struct tc_police p;
+
+    if (!act->police_mtu.mtu || act->police_mtu.mtu == METER_MTU) {
+        return false;
+    }
+    memset(&p, 0, sizeof p);
+    p.action = codec_put_jump(index, act->police_mtu.exceed_jump);
+    p.mtu = act->police_mtu.mtu;
+    mnl_attr_put(nlh, TCA_POLICE_TBF, sizeof p, &p);
+    mnl_attr_put_u32(nlh, TCA_POLICE_RESULT,
+                     codec_put_jump(index, act->police_mtu.conform_jump));
+    return true;
+}
+
+/* act_decode_func for police: the index of a police that is a meter, or a
+ * length test (see the file comment). */
 int
 codec_decode_police(const struct nlattr *const *tb, struct flower_rule *rule,
                     int index)
 {
     struct flower_action *act = &rule->actions[index];
     struct tc_meter_police meter;
+    struct tc_police p;
     int error;
 
-    error = codec_police_meter(tb, &meter);
+    error = police_parse(tb, &p);
+    if (error) {
+        return error;
+    } else if (!p.rate.rate && !tb[TCA_POLICE_PKTRATE64]
+               && p.mtu != METER_MTU) {
+        return decode_police_mtu(tb, &p, rule, index);
+    }
+    error = police_to_meter(tb, &p, &meter);
     if (!error) {
-        /* The verdicts checked are those of the one row of 'act_maps' for
-         * police. */
+        /* The verdicts checked are those of the row of 'act_maps' for
+         * meters. */
         act->type = FLOWER_ACT_POLICE;
         act->police_index = meter.index;
     }
     return error;
+}
+
+/* Fills action 'index' of 'rule' from the options 'tb' of a police
+ * without a rate but with an MTU limit, whose parameters police_parse()
+ * copied into 'p'.  Returns 0, or EOPNOTSUPP if it is not a length test
+ * (see the file comment).  The police's index, which the kernel chose (0
+ * in a request), is not read: the police is the rule's alone. */
+static int
+decode_police_mtu(const struct nlattr *const *tb, const struct tc_police *p,
+                  struct flower_rule *rule, int index)
+{
+    const struct nlattr *result = tb[TCA_POLICE_RESULT];
+    struct flower_action *act = &rule->actions[index];
+    uint8_t conform, exceed;
+
+    if (p->burst || !codec_bytes_are(&p->rate, sizeof p->rate, 0)
+        || !codec_bytes_are(&p->peakrate, sizeof p->peakrate, 0)
+        || codec_decode_jump(p->action, index, &exceed)
+        || codec_decode_jump(result ? mnl_attr_get_u32(result) : TC_ACT_OK,
+                             index, &conform)) {
+        return EOPNOTSUPP;
+    }
+    act->type = FLOWER_ACT_POLICE_MTU;
+    act->police_mtu.mtu = p->mtu;
+    act->police_mtu.conform_jump = conform;
+    act->police_mtu.exceed_jump = exceed;
+    return 0;
 }
 
 /* Fills 'meter' (but its flags) from the validated options 'tb' of a
@@ -161,53 +244,86 @@ int
 codec_police_meter(const struct nlattr *const *tb,
                    struct tc_meter_police *meter)
 {
+    struct tc_police p;
+    int error;
+
+    error = police_parse(tb, &p);
+    if (error) {
+        memset(meter, 0, sizeof *meter);
+        meter->index = p.index;
+        return error;
+    }
+    return police_to_meter(tb, &p, meter);
+}
+
+/* Copies into 'p' the parameter struct of the validated options 'tb' of a
+ * police action, where it is present, and returns 0, or EPROTO if the
+ * options are what tcf_police_dump() never puts. */
+static int
+police_parse(const struct nlattr *const *tb, struct tc_police *p)
+{
     const struct nlattr *rate64 = tb[TCA_POLICE_RATE64];
     const struct nlattr *pkt_rate = tb[TCA_POLICE_PKTRATE64];
     const struct nlattr *pkt_burst = tb[TCA_POLICE_PKTBURST64];
-    const struct nlattr *result = tb[TCA_POLICE_RESULT];
-    const struct tc_ratespec *spec;
-    struct tc_police p;
-    uint64_t rate;
 
-    memcpy(&p, mnl_attr_get_payload(tb[TCA_POLICE_TBF]), sizeof p);
-    spec = &p.rate;
-    memset(meter, 0, sizeof *meter);
-    meter->index = p.index;
+    memcpy(p, mnl_attr_get_payload(tb[TCA_POLICE_TBF]), sizeof *p);
 
-    /* The kernel numbers actions from 1, never stores an MTU of 0, puts
-     * the packet rate and burst together, never beside a byte rate, and a
-     * 64-bit byte rate only when the 32 bits of 'rate' overflow. */
-    if (!p.index || !p.mtu || !pkt_rate != !pkt_burst
+    /* The kernel never stores an MTU of 0, puts the packet rate and burst
+     * together, never beside a byte rate, and a 64-bit byte rate only when
+     * the 32 bits of 'rate' overflow. */
+    if (!p->mtu || !pkt_rate != !pkt_burst
         || (pkt_rate && (!mnl_attr_get_u64(pkt_rate)
-                         || !mnl_attr_get_u64(pkt_burst) || spec->rate))
-        || (rate64 && (spec->rate != UINT32_MAX
+                         || !mnl_attr_get_u64(pkt_burst) || p->rate.rate))
+        || (rate64 && (p->rate.rate != UINT32_MAX
                        || mnl_attr_get_u64(rate64) <= UINT32_MAX))) {
         return EPROTO;
     }
+    return 0;
+}
 
-    if (p.action != METER_EXCEED
+/* Fills 'meter' (but its flags) from the options 'tb' of a police action
+ * whose parameters police_parse() copied into 'p'.  Returns 0, EPROTO for
+ * index 0 (the kernel numbers actions from 1), or EOPNOTSUPP for a police
+ * that is not a meter (see the file comment), in which case only
+ * 'meter->index' is set. */
+static int
+police_to_meter(const struct nlattr *const *tb, const struct tc_police *p,
+                struct tc_meter_police *meter)
+{
+    const struct nlattr *pkt_rate = tb[TCA_POLICE_PKTRATE64];
+    const struct nlattr *pkt_burst = tb[TCA_POLICE_PKTBURST64];
+    const struct nlattr *rate64 = tb[TCA_POLICE_RATE64];
+    const struct nlattr *result = tb[TCA_POLICE_RESULT];
+    const struct tc_ratespec *spec = &p->rate;
+    uint64_t rate;
+
+    memset(meter, 0, sizeof *meter);
+    meter->index = p->index;
+    if (!p->index) {
+        return EPROTO;
+    } else if (p->action != METER_EXCEED
         || (result ? mnl_attr_get_u32(result) : TC_ACT_OK) != METER_CONFORM
-        || p.mtu != METER_MTU || p.peakrate.rate) {
+        || p->mtu != METER_MTU || p->peakrate.rate) {
         return EOPNOTSUPP;
     }
     if (spec->rate) {
         rate = rate64 ? mnl_attr_get_u64(rate64) : spec->rate;
         if (spec->linklayer != TC_LINKLAYER_ETHERNET || spec->overhead
-            || spec->mpu || !p.burst || rate > RATE_MAX) {
+            || spec->mpu || !p->burst || rate > RATE_MAX) {
             return EOPNOTSUPP;
         }
         meter->rate_bytes_ps = rate;
-        meter->burst_bytes = ticks_to_amount(p.burst, rate);
+        meter->burst_bytes = ticks_to_amount(p->burst, rate);
     } else if (pkt_rate) {
         uint64_t ticks = mnl_attr_get_u64(pkt_burst);
 
         rate = mnl_attr_get_u64(pkt_rate);
-        if (p.burst || rate > RATE_MAX || ticks > UINT32_MAX) {
+        if (p->burst || rate > RATE_MAX || ticks > UINT32_MAX) {
             return EOPNOTSUPP;
         }
         meter->rate_pkts_ps = rate;
         meter->burst_pkts = ticks_to_amount(ticks, rate);
-    } else if (p.burst) {
+    } else if (p->burst) {
         return EOPNOTSUPP;
     }
     return 0;

@@ -6,10 +6,10 @@
  * rewrites and checksum updates among them), flower-codec-ct.c (conntrack),
  * flower-codec-mpls.c (MPLS keys and actions), flower-codec-tunnel.c
  * (tunnel options and act_tunnel_key), flower-codec-police.c (the police
- * options of meters and of the rules that use them), flower-codec-sample.c
- * (the sampling options) and flower-codec-stats.c (the actions'
- * counters), and with tc-police-codec.c (the standalone police actions of
- * tc-police-codec.h).  Not for use outside the codec.
+ * options of meters, of the rules that use them and of length tests),
+ * flower-codec-sample.c (the sampling options) and flower-codec-stats.c
+ * (the actions' counters), and with tc-police-codec.c (the standalone
+ * police actions of tc-police-codec.h).  Not for use outside the codec.
  */
 #ifndef FLOWER_CODEC_PRIVATE_H
 #define FLOWER_CODEC_PRIVATE_H 1
@@ -86,7 +86,9 @@ enum act_kind_id {
  * flower-codec-actions.c's 'act_maps').  Every parameter struct but
  * police's begins with 'tc_gen', whose 'action' is the verdict; police
  * has two, and 'control' is the one with which the packets that go on
- * leave it (TCA_POLICE_RESULT, for those that conform). */
+ * leave it (TCA_POLICE_RESULT, for those that conform).  A 'control' of
+ * TC_ACT_JUMP says that the action's own fields give its verdicts, each
+ * TC_ACT_PIPE or a jump (codec_put_jump()). */
 struct act_map {
     enum flower_action_type type;   /* Modelled action. */
     enum act_kind_id kind;          /* TC action kind. */
@@ -98,6 +100,8 @@ struct act_map {
     int control;                    /* tc_gen 'action': a TC_ACT_* verdict;
                                      * TC_ACT_GOTO_CHAIN takes the chain in
                                      * its low bits. */
+    bool shared;                    /* Other rules share the action, whose
+                                     * counters are then not the rule's. */
 };
 
 /* Puts the options of action 'index' of 'rule', expressed as 'map', inside
@@ -113,6 +117,8 @@ typedef int act_decode_func(const struct nlattr *const *tb,
 
 const struct act_map *codec_find_act_map(enum act_kind_id, int variant,
                                          int control);
+uint32_t codec_put_jump(int index, uint8_t skip);
+int codec_decode_jump(uint32_t verdict, int index, uint8_t *skip);
 int codec_parse_act_options(const struct nlattr *options, enum act_kind_id,
                             const struct nlattr **tb);
 

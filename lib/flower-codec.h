@@ -31,10 +31,11 @@ struct nlmsghdr;
  * NLM_F_ACK | NLM_F_ECHO (pass NLM_F_CREATE | NLM_F_EXCL to add, or
  * NLM_F_CREATE alone with a non-zero handle to replace in place).
  * Returns the message, or NULL if the rule cannot be encoded exactly: too
- * many actions, an action list that does not end with a drop, redirect or
- * goto chain (or has one before its end), a value the kernel would take
- * for something else, or a key the kernel would match more broadly than
- * asked (e.g. ports without an IP protocol). */
+ * many actions, an action list in which some action runs for no packet or
+ * some packet does not leave at a drop, redirect or goto chain (see
+ * flower-rule.h), a value the kernel would take for something else, or a
+ * key the kernel would match more broadly than asked (e.g. ports without
+ * an IP protocol). */
 struct nlmsghdr *flower_encode_new(void *buf, const struct flower_rule *,
                                    uint16_t nlm_flags, uint32_t seq);
 

@@ -122,6 +122,11 @@ enum flower_action_type {
                                  * Conforming packets go on (PIPE),
                                  * exceeding ones are dropped. */
     FLOWER_ACT_SAMPLE,          /* act_sample to a psample group (PIPE). */
+    FLOWER_ACT_POLICE_MTU,      /* act_police of the rule's own that sends
+                                 * packets one way or another by their
+                                 * length: see 'police_mtu'. */
+    FLOWER_ACT_JUMP,            /* gact jump: skips the next 'jump'
+                                 * actions. */
 };
 
 /* One 32-bit word that act_pedit rewrites: at byte 'offset' of the header
@@ -191,6 +196,48 @@ struct flower_mpls {
     bool set_label, set_tc, set_ttl, set_bos;
 };
 
+/* Where packets go.  The kernel runs a rule's actions in order.  A packet
+ * leaves most actions for the next one (those marked "then PIPE" above, and
+ * mirrors and meters), or leaves the list at one that ends it (drop,
+ * redirect, goto chain).  A POLICE_MTU action can instead make it skip the
+ * next n actions (n > 0), i.e. go on to the action n + 1 places further on,
+ * so that the list branches as OVS's check_pkt_len needs, and a JUMP
+ * action always does, so that branches can join again.  For example,
+ *
+ *     [police_mtu 1500, exceed skips 2] [mirror] [redirect]
+ *                                       [pedit] [redirect]
+ *
+ * sends packets of up to 1500 bytes (see below) through the mirror and the
+ * first redirect, longer ones through the pedit and the second redirect,
+ * and
+ *
+ *     [police_mtu 1500, conform skips 3] [pedit] [mirror] [jump 1]
+ *                                        [vlan pop]
+ *                                        [redirect]
+ *
+ * sends longer packets through the pedit and the mirror, shorter ones
+ * through the VLAN pop, and both through the redirect.
+ * The codec takes a list only if every action of it runs for some packet
+ * and every packet leaves the list at an action that ends it: every skip
+ * lands on an action of the list, and no packet leaves the last action for
+ * the next.
+ *
+ * The length that POLICE_MTU compares with 'mtu' is the one that Linux (6.1,
+ * tcf_police_mtu_check()) gives the packet: for a GSO packet, that of each
+ * of the segments it would be cut into, else qdisc_pkt_len(), which on
+ * either hook is the length of the skb as the hook received it, plus, on
+ * ingress, where the Ethernet header has already been pulled, the length of
+ * the MAC header.  So it is the frame from the first byte of its
+ * destination address to the end of its payload, without FCS and without a
+ * VLAN tag that the kernel holds beside the data (skb_vlan_tag_present()):
+ * on ingress, the outermost tag always is, as __netif_receive_skb_core()
+ * takes it out before TC runs; inner tags count.  OVS's kernel datapath
+ * compares the same length for check_pkt_len (skb->len from the MAC header
+ * on, tags held beside the data not counted), so its 'pkt_len' can be used
+ * as 'mtu' as is, with two exceptions: OVS's userspace datapath counts
+ * every VLAN tag, and after conntrack has reassembled fragments the kernel
+ * datapath compares the largest fragment (its MRU) where act_police
+ * compares the reassembled packet. */
 struct flower_action {
     enum flower_action_type type;
     union {
@@ -215,6 +262,14 @@ struct flower_action {
             uint32_t group;     /* psample group. */
             uint32_t trunc;     /* Truncate copies to this; 0: don't. */
         } sample;
+        struct {                /* POLICE_MTU. */
+            uint32_t mtu;       /* Longest packet that conforms: 1 to
+                                 * UINT32_MAX - 1. */
+            uint8_t conform_jump;   /* Actions that packets of up to 'mtu'
+                                     * bytes skip; 0: on to the next. */
+            uint8_t exceed_jump;    /* Those that longer packets skip. */
+        } police_mtu;
+        uint8_t jump;           /* JUMP: actions skipped, at least 1. */
     };
 };
 

@@ -644,6 +644,8 @@ flower_rule_to_odp_actions(const struct flower_rule *rule,
                            action->police_index - FLOWER_METER_POLICE_BASE);
             break;
         case FLOWER_ACT_SAMPLE:
+        case FLOWER_ACT_POLICE_MTU:
+        case FLOWER_ACT_JUMP:
             /* Never translated to (see translate_action()). */
             return EOPNOTSUPP;
         }

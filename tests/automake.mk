@@ -13,6 +13,7 @@ tests_test_flower_codec_SOURCES = \
 	tests/test-flower-codec-mpls.c \
 	tests/test-flower-codec-nat.c \
 	tests/test-flower-codec-pedit.c \
+	tests/test-flower-codec-pktlen.c \
 	tests/test-flower-codec-police.c \
 	tests/test-flower-codec-replies.c \
 	tests/test-flower-codec-terse.c \

@@ -414,6 +414,14 @@ compare_actions(const struct flower_action *a, const struct flower_action *b,
         CMP(a, b, sample.group, what);
         CMP(a, b, sample.trunc, what);
         break;
+    case FLOWER_ACT_POLICE_MTU:
+        CMP(a, b, police_mtu.mtu, what);
+        CMP(a, b, police_mtu.conform_jump, what);
+        CMP(a, b, police_mtu.exceed_jump, what);
+        break;
+    case FLOWER_ACT_JUMP:
+        CMP(a, b, jump, what);
+        break;
     }
     return NULL;
 }

@@ -98,6 +98,10 @@ static const struct test tests[] = {
     T(bad_terse_reply),
     T(bad_meter_reply), T(bad_meter_truncated), T(bad_meter_dump),
     T(bad_sample_reply),
+    T(pktlen_police_mtu), T(pktlen_layout), T(pktlen_refuse),
+    T(decode_pktlen_dump), T(decode_pktlen_meter),
+    T(decode_pktlen_foreign), T(bad_pktlen_reply),
+    T(pktlen_gact_jump), T(pktlen_jump_refuse), T(decode_pktlen_jump),
 };
 
 /* Runs the test named by argv[1], or all of them; "--list" lists them.

@@ -378,4 +378,11 @@ test_func test_act_ct_nat, test_act_ct_snat_v4, test_act_ct_dnat_v6,
 test_func test_encode_dump_terse, test_decode_terse, test_decode_terse_full,
           test_bad_terse_reply;
 
+/* test-flower-codec-pktlen.c. */
+test_func test_pktlen_police_mtu, test_pktlen_layout, test_pktlen_refuse,
+          test_decode_pktlen_dump, test_decode_pktlen_meter,
+          test_decode_pktlen_foreign, test_bad_pktlen_reply,
+          test_pktlen_gact_jump, test_pktlen_jump_refuse,
+          test_decode_pktlen_jump;
+
 #endif /* test-flower-codec.h */

@@ -293,6 +293,14 @@ print_tc_actions(const struct flower_rule *rule)
             printf(" sample(%"PRIu32",%"PRIu32")", a->sample.rate,
                    a->sample.group);
             break;
+        case FLOWER_ACT_POLICE_MTU:
+            printf(" police-mtu(%"PRIu32",conform=+%u,exceed=+%u)",
+                   a->police_mtu.mtu, a->police_mtu.conform_jump,
+                   a->police_mtu.exceed_jump);
+            break;
+        case FLOWER_ACT_JUMP:
+            printf(" jump(+%u)", a->jump);
+            break;
         }
         if (a->type == FLOWER_ACT_CT && a->ct.nat) {
             print_ct_nat(&a->ct);
