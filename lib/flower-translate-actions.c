@@ -315,6 +315,41 @@ translate_set_other(const struct nlattr *nla, bool masked,
                                      action, refusal);
 }
 
+/* Returns true if the packet that reaches the end of 'rule's actions so
+ * far is one the kernel datapath lets push_mpls act on: untagged, of type
+ * IPv4, IPv6, ARP, RARP or MPLS.  The datapath refuses any other
+ * (validate_and_copy_actions() in the openvswitch module), so it never
+ * forwards such a packet: TC must not either. */
+static bool
+push_mpls_allowed(const struct flower_rule *rule)
+{
+    const struct flower_key *k = &rule->key, *m = &rule->mask;
+    int n_tags = 0;
+    ovs_be16 type;
+
+    if (m->eth_type && eth_type_vlan(k->eth_type)) {
+        n_tags = m->vlan_eth_type && eth_type_vlan(k->vlan_eth_type) ? 2 : 1;
+    }
+    for (int i = 0; i < rule->n_actions; i++) {
+        const struct flower_action *a = &rule->actions[i];
+
+        if (a->type == FLOWER_ACT_VLAN_PUSH) {
+            n_tags++;
+        } else if (a->type == FLOWER_ACT_VLAN_POP && n_tags) {
+            n_tags--;
+        } else if (a->type == FLOWER_ACT_MPLS_PUSH) {
+            return !n_tags;     /* The type is MPLS now. */
+        }
+    }
+    if (n_tags || !m->eth_type) {
+        return false;
+    }
+    type = k->eth_type;
+    return (type == htons(ETH_TYPE_IP) || type == htons(ETH_TYPE_IPV6)
+            || type == htons(ETH_TYPE_ARP) || type == htons(ETH_TYPE_RARP)
+            || eth_type_mpls(type));
+}
+
 static int
 translate_push_mpls(const struct nlattr *nla, struct flower_rule *rule,
                     struct offload_refusal_info *refusal)
@@ -326,6 +361,10 @@ translate_push_mpls(const struct nlattr *nla, struct flower_rule *rule,
         || !eth_type_mpls(push->mpls_ethertype)) {
         return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED,
                               "push_mpls");
+    }
+    if (!push_mpls_allowed(rule)) {
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                              "push_mpls the datapath refuses");
     }
     if (mpls_lse_to_label(push->mpls_lse) == MPLS_IMPLICIT_NULL
         || !mpls_lse_to_ttl(push->mpls_lse)) {
