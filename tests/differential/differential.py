@@ -243,8 +243,9 @@ def gen_match(rng, p):
 def gen_actions(rng, p, in_port, match):
     acts = []
     ip = "ip" in match or "ipv6" in match
-    l4 = any(x.startswith("nw_proto=6") or x.startswith("nw_proto=17")
-             for x in match)
+    l4 = (any(x.startswith("nw_proto=6") or x.startswith("nw_proto=17")
+              for x in match)
+          and "nw_frag=yes" not in match and "nw_frag=later" not in match)
     ip4 = "ip" in match
     popped = False
     for _ in range(rng.randint(0, 3)):
