@@ -380,7 +380,8 @@ def run(args):
                       "packet": sc["packet"], "out": [], "offloaded": 0}
         run_cmd(["ovs-ofctl", "replace-flows", "br0", "-"],
                 "\n".join(sc["rules"]) + "\n")
-        run_cmd(["ovs-appctl", "dpctl/del-flows"])
+        # Through the revalidators, so that no ukey outlives its flow.
+        run_cmd(["ovs-appctl", "revalidator/purge"])
         frame = build_packet(sc["packet"], n)
         results[n]["sent"] = frame.hex()
         tx = socks[sc["in_port"][len("ovs-"):]]
