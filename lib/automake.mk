@@ -36,6 +36,7 @@ lib_libovsoffload_la_SOURCES = \
 	lib/flower-translate-set.c \
 	lib/flower-translate-tunnel.c \
 	lib/flower-translate-mpls.c \
+	lib/flower-translate-pktlen.c \
 	lib/flower-translate-private.h \
 	lib/flower-translate.h
 lib_libovsoffload_la_LIBADD = lib/libovsoffload-tc.la

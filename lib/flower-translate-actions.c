@@ -38,9 +38,11 @@ refuse_action(const struct nlattr *nla, struct offload_refusal_info *refusal)
     return EOPNOTSUPP;
 }
 
-static struct flower_action *
-add_action(struct flower_rule *rule, enum flower_action_type type,
-           struct offload_refusal_info *refusal)
+/* Appends an action of 'type' to 'rule', or refuses with ACTION_TOO_MANY
+ * and returns NULL if the rule is full. */
+struct flower_action *
+flower_add_action(struct flower_rule *rule, enum flower_action_type type,
+                  struct offload_refusal_info *refusal)
 {
     struct flower_action *action;
 
@@ -81,8 +83,8 @@ translate_output(const struct nlattr *nla,
     if (ifindex <= 0) {
         return EOPNOTSUPP;
     }
-    action = add_action(rule, (ingress ? FLOWER_ACT_MIRROR_INGRESS
-                               : FLOWER_ACT_MIRROR), refusal);
+    action = flower_add_action(rule, (ingress ? FLOWER_ACT_MIRROR_INGRESS
+                                      : FLOWER_ACT_MIRROR), refusal);
     if (!action) {
         return EOPNOTSUPP;
     }
@@ -102,7 +104,7 @@ translate_push_vlan(const struct nlattr *nla, struct flower_rule *rule,
         return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED,
                               "push_vlan");
     }
-    action = add_action(rule, FLOWER_ACT_VLAN_PUSH, refusal);
+    action = flower_add_action(rule, FLOWER_ACT_VLAN_PUSH, refusal);
     if (!action) {
         return EOPNOTSUPP;
     }
@@ -195,7 +197,8 @@ static int
 translate_ct(const struct nlattr *ct_nla, struct flower_rule *rule,
              struct offload_refusal_info *refusal)
 {
-    struct flower_action *action = add_action(rule, FLOWER_ACT_CT, refusal);
+    struct flower_action *action = flower_add_action(rule, FLOWER_ACT_CT,
+                                                     refusal);
     struct flower_ct *ct;
     const struct nlattr *nla;
     size_t left;
@@ -267,8 +270,9 @@ flush_csum(struct flower_rule *rule, uint32_t *csum_flags,
            struct offload_refusal_info *refusal)
 {
     if (*csum_flags) {
-        struct flower_action *action = add_action(rule, FLOWER_ACT_CSUM,
-                                                  refusal);
+        struct flower_action *action;
+
+        action = flower_add_action(rule, FLOWER_ACT_CSUM, refusal);
         if (!action) {
             return EOPNOTSUPP;
         }
@@ -300,7 +304,7 @@ translate_set_other(const struct nlattr *nla, bool masked,
     enum ovs_key_attr key_type = nl_attr_type(field);
     struct flower_action *action;
 
-    action = add_action(rule, FLOWER_ACT_TUNNEL_SET, refusal);
+    action = flower_add_action(rule, FLOWER_ACT_TUNNEL_SET, refusal);
     if (!action) {
         return EOPNOTSUPP;
     }
@@ -324,24 +328,17 @@ static bool
 push_mpls_allowed(const struct flower_rule *rule)
 {
     const struct flower_key *k = &rule->key, *m = &rule->mask;
-    int n_tags = 0;
     ovs_be16 type;
 
-    if (m->eth_type && eth_type_vlan(k->eth_type)) {
-        n_tags = m->vlan_eth_type && eth_type_vlan(k->vlan_eth_type) ? 2 : 1;
+    if (flower_vlan_tags_at(rule, rule->n_actions)) {
+        return false;
     }
     for (int i = 0; i < rule->n_actions; i++) {
-        const struct flower_action *a = &rule->actions[i];
-
-        if (a->type == FLOWER_ACT_VLAN_PUSH) {
-            n_tags++;
-        } else if (a->type == FLOWER_ACT_VLAN_POP && n_tags) {
-            n_tags--;
-        } else if (a->type == FLOWER_ACT_MPLS_PUSH) {
-            return !n_tags;     /* The type is MPLS now. */
+        if (rule->actions[i].type == FLOWER_ACT_MPLS_PUSH) {
+            return true;        /* The type is MPLS now. */
         }
     }
-    if (n_tags || !m->eth_type) {
+    if (!m->eth_type) {
         return false;
     }
     type = k->eth_type;
@@ -372,7 +369,7 @@ translate_push_mpls(const struct nlattr *nla, struct flower_rule *rule,
         return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
                               "push_mpls label 3 or ttl 0");
     }
-    action = add_action(rule, FLOWER_ACT_MPLS_PUSH, refusal);
+    action = flower_add_action(rule, FLOWER_ACT_MPLS_PUSH, refusal);
     if (!action) {
         return EOPNOTSUPP;
     }
@@ -401,7 +398,7 @@ translate_meter(const struct nlattr *nla,
         snprintf(detail, sizeof detail, "meter %"PRIu32, meter_id);
         return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_METER, detail);
     }
-    action = add_action(rule, FLOWER_ACT_POLICE, refusal);
+    action = flower_add_action(rule, FLOWER_ACT_POLICE, refusal);
     if (!action) {
         return EOPNOTSUPP;
     }
@@ -449,7 +446,7 @@ translate_action(const struct nlattr *nla, bool is_last,
             return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
                                   "actions after recirc");
         }
-        action = add_action(rule, FLOWER_ACT_GOTO_CHAIN, refusal);
+        action = flower_add_action(rule, FLOWER_ACT_GOTO_CHAIN, refusal);
         if (!action) {
             return EOPNOTSUPP;
         }
@@ -458,17 +455,17 @@ translate_action(const struct nlattr *nla, bool is_last,
     case OVS_ACTION_ATTR_PUSH_VLAN:
         return translate_push_vlan(nla, rule, refusal);
     case OVS_ACTION_ATTR_POP_VLAN:
-        return add_action(rule, FLOWER_ACT_VLAN_POP, refusal) ? 0
-                                                             : EOPNOTSUPP;
+        return (flower_add_action(rule, FLOWER_ACT_VLAN_POP, refusal)
+                ? 0 : EOPNOTSUPP);
     case OVS_ACTION_ATTR_CT:
         return translate_ct(nla, rule, refusal);
     case OVS_ACTION_ATTR_CT_CLEAR:
-        return add_action(rule, FLOWER_ACT_CT_CLEAR, refusal) ? 0
-                                                             : EOPNOTSUPP;
+        return (flower_add_action(rule, FLOWER_ACT_CT_CLEAR, refusal)
+                ? 0 : EOPNOTSUPP);
     case OVS_ACTION_ATTR_PUSH_MPLS:
         return translate_push_mpls(nla, rule, refusal);
     case OVS_ACTION_ATTR_POP_MPLS:
-        action = add_action(rule, FLOWER_ACT_MPLS_POP, refusal);
+        action = flower_add_action(rule, FLOWER_ACT_MPLS_POP, refusal);
         if (!action) {
             return EOPNOTSUPP;
         }
@@ -476,6 +473,13 @@ translate_action(const struct nlattr *nla, bool is_last,
         return 0;
     case OVS_ACTION_ATTR_METER:
         return translate_meter(nla, resolver, rule, refusal);
+    case OVS_ACTION_ATTR_CHECK_PKT_LEN:
+        if (!is_last) {
+            /* Its branches would have to join again with jumps. */
+            return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                                  "actions after check_pkt_len");
+        }
+        return flower_translate_check_pkt_len(nla, resolver, rule, refusal);
     case OVS_ACTION_ATTR_SET:
     case OVS_ACTION_ATTR_SET_MASKED:
         OVS_NOT_REACHED();
@@ -489,7 +493,6 @@ translate_action(const struct nlattr *nla, bool is_last,
     case OVS_ACTION_ATTR_PUSH_NSH:
     case OVS_ACTION_ATTR_POP_NSH:
     case OVS_ACTION_ATTR_CLONE:
-    case OVS_ACTION_ATTR_CHECK_PKT_LEN:
     case OVS_ACTION_ATTR_ADD_MPLS:
     case OVS_ACTION_ATTR_TUNNEL_PUSH:
     case OVS_ACTION_ATTR_TUNNEL_POP:
@@ -500,30 +503,23 @@ translate_action(const struct nlattr *nla, bool is_last,
     }
 }
 
-/* Translates ODP 'actions' into rule actions.  Returns 0 or EOPNOTSUPP
- * with 'refusal'. */
+/* Translates the ODP action list 'actions' into actions appended to
+ * 'rule', ending them as a datapath ends a list: the last output is a
+ * redirect, and a list that ends otherwise gets a drop.  (A branch of
+ * check_pkt_len is such a list too.)  Returns 0 or EOPNOTSUPP with
+ * 'refusal'. */
 int
-flower_translate_actions(const struct nlattr *actions, size_t actions_len,
-                         const struct flower_port_resolver *resolver,
-                         struct flower_rule *rule,
-                         struct offload_refusal_info *refusal)
+flower_translate_action_list(const struct nlattr *actions, size_t actions_len,
+                             const struct flower_port_resolver *resolver,
+                             struct flower_rule *rule,
+                             struct offload_refusal_info *refusal)
 {
+    int first = rule->n_actions;
     const struct nlattr *nla;
     uint32_t csum_flags = 0;
     size_t left;
     int error;
 
-    rule->n_actions = 0;
-    rule->n_pedit_keys = 0;
-    memset(&rule->encap_geneve, 0, sizeof rule->encap_geneve);
-
-    /* A decapsulated packet's tunnel metadata must not go with it to where
-     * it is sent (another tunnel device would take it for its own), as the
-     * datapath does not let it (the key of its output has none). */
-    if (flower_rule_matches_tunnel(rule)
-        && !add_action(rule, FLOWER_ACT_TUNNEL_RELEASE, refusal)) {
-        return EOPNOTSUPP;
-    }
     NL_ATTR_FOR_EACH (nla, left, actions, actions_len) {
         bool is_last = left <= NLA_ALIGN(nla->nla_len);
 
@@ -538,7 +534,7 @@ flower_translate_actions(const struct nlattr *actions, size_t actions_len,
         return error;
     }
 
-    if (rule->n_actions) {
+    if (rule->n_actions > first) {
         struct flower_action *last = &rule->actions[rule->n_actions - 1];
 
         if (last->type == FLOWER_ACT_MIRROR) {
@@ -551,7 +547,30 @@ flower_translate_actions(const struct nlattr *actions, size_t actions_len,
             return 0;
         }
     }
-    return add_action(rule, FLOWER_ACT_DROP, refusal) ? 0 : EOPNOTSUPP;
+    return flower_add_action(rule, FLOWER_ACT_DROP, refusal) ? 0 : EOPNOTSUPP;
+}
+
+/* Translates ODP 'actions' into rule actions.  Returns 0 or EOPNOTSUPP
+ * with 'refusal'. */
+int
+flower_translate_actions(const struct nlattr *actions, size_t actions_len,
+                         const struct flower_port_resolver *resolver,
+                         struct flower_rule *rule,
+                         struct offload_refusal_info *refusal)
+{
+    rule->n_actions = 0;
+    rule->n_pedit_keys = 0;
+    memset(&rule->encap_geneve, 0, sizeof rule->encap_geneve);
+
+    /* A decapsulated packet's tunnel metadata must not go with it to where
+     * it is sent (another tunnel device would take it for its own), as the
+     * datapath does not let it (the key of its output has none). */
+    if (flower_rule_matches_tunnel(rule)
+        && !flower_add_action(rule, FLOWER_ACT_TUNNEL_RELEASE, refusal)) {
+        return EOPNOTSUPP;
+    }
+    return flower_translate_action_list(actions, actions_len, resolver, rule,
+                                        refusal);
 }
 
 static void
@@ -623,7 +642,17 @@ flower_rule_to_odp_actions(const struct flower_rule *rule,
                            const struct flower_port_resolver *resolver,
                            struct ofpbuf *buf)
 {
-    for (int i = 0; i < rule->n_actions; i++) {
+    return flower_actions_to_odp(rule, resolver, 0, rule->n_actions, buf);
+}
+
+/* Appends the ODP actions that actions 'start' to 'end' (exclusive) of
+ * 'rule' perform to 'buf'. */
+int
+flower_actions_to_odp(const struct flower_rule *rule,
+                      const struct flower_port_resolver *resolver,
+                      int start, int end, struct ofpbuf *buf)
+{
+    for (int i = start; i < end; i++) {
         const struct flower_action *action = &rule->actions[i];
         struct ovs_action_push_vlan push;
         uint32_t port;
@@ -682,8 +711,10 @@ flower_rule_to_odp_actions(const struct flower_rule *rule,
             nl_msg_put_u32(buf, OVS_ACTION_ATTR_METER,
                            action->police_index - FLOWER_METER_POLICE_BASE);
             break;
-        case FLOWER_ACT_SAMPLE:
         case FLOWER_ACT_POLICE_MTU:
+            /* Both branches follow it, to the end. */
+            return flower_check_pkt_len_to_odp(rule, resolver, i, end, buf);
+        case FLOWER_ACT_SAMPLE:
         case FLOWER_ACT_JUMP:
             /* Never translated to (see translate_action()). */
             return EOPNOTSUPP;

@@ -16,6 +16,29 @@ struct flow;
 struct nlattr;
 struct ofpbuf;
 
+/* The action list (flower-translate-actions.c). */
+struct flower_action *flower_add_action(struct flower_rule *,
+                                        enum flower_action_type,
+                                        struct offload_refusal_info *);
+int flower_translate_action_list(const struct nlattr *actions,
+                                 size_t actions_len,
+                                 const struct flower_port_resolver *,
+                                 struct flower_rule *,
+                                 struct offload_refusal_info *);
+int flower_actions_to_odp(const struct flower_rule *,
+                          const struct flower_port_resolver *,
+                          int start, int end, struct ofpbuf *);
+
+/* check_pkt_len (flower-translate-pktlen.c). */
+int flower_vlan_tags_at(const struct flower_rule *, int index);
+int flower_translate_check_pkt_len(const struct nlattr *,
+                                   const struct flower_port_resolver *,
+                                   struct flower_rule *,
+                                   struct offload_refusal_info *);
+int flower_check_pkt_len_to_odp(const struct flower_rule *,
+                                const struct flower_port_resolver *,
+                                int index, int end, struct ofpbuf *);
+
 /* Header rewrites (flower-translate-set.c). */
 int flower_translate_set(const struct nlattr *set, bool masked,
                          struct flower_rule *, uint32_t *csum_flags,
