@@ -56,8 +56,8 @@ flower_add_action(struct flower_rule *rule, enum flower_action_type type,
     return action;
 }
 
-static bool
-action_ends_list(enum flower_action_type type)
+bool
+flower_action_ends_list(enum flower_action_type type)
 {
     return (type == FLOWER_ACT_DROP || type == FLOWER_ACT_REDIRECT
             || type == FLOWER_ACT_REDIRECT_INGRESS
@@ -474,12 +474,8 @@ translate_action(const struct nlattr *nla, bool is_last,
     case OVS_ACTION_ATTR_METER:
         return translate_meter(nla, resolver, rule, refusal);
     case OVS_ACTION_ATTR_CHECK_PKT_LEN:
-        if (!is_last) {
-            /* Its branches would have to join again with jumps. */
-            return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
-                                  "actions after check_pkt_len");
-        }
-        return flower_translate_check_pkt_len(nla, resolver, rule, refusal);
+        return flower_translate_check_pkt_len(nla, is_last, resolver, rule,
+                                              refusal);
     case OVS_ACTION_ATTR_SET:
     case OVS_ACTION_ATTR_SET_MASKED:
         OVS_NOT_REACHED();
@@ -504,12 +500,13 @@ translate_action(const struct nlattr *nla, bool is_last,
 }
 
 /* Translates the ODP action list 'actions' into actions appended to
- * 'rule', ending them as a datapath ends a list: the last output is a
- * redirect, and a list that ends otherwise gets a drop.  (A branch of
- * check_pkt_len is such a list too.)  Returns 0 or EOPNOTSUPP with
- * 'refusal'. */
+ * 'rule'.  If 'end', they end as a datapath ends a list: the last output is
+ * a redirect, and a list that ends otherwise gets a drop.  (A branch of
+ * check_pkt_len is such a list too, or, when actions follow check_pkt_len,
+ * a list that does not end.)  Returns 0 or EOPNOTSUPP with 'refusal'. */
 int
 flower_translate_action_list(const struct nlattr *actions, size_t actions_len,
+                             bool end,
                              const struct flower_port_resolver *resolver,
                              struct flower_rule *rule,
                              struct offload_refusal_info *refusal)
@@ -530,7 +527,7 @@ flower_translate_action_list(const struct nlattr *actions, size_t actions_len,
         }
     }
     error = flush_csum(rule, &csum_flags, refusal);
-    if (error) {
+    if (error || !end) {
         return error;
     }
 
@@ -543,7 +540,7 @@ flower_translate_action_list(const struct nlattr *actions, size_t actions_len,
         } else if (last->type == FLOWER_ACT_MIRROR_INGRESS) {
             last->type = FLOWER_ACT_REDIRECT_INGRESS;
             return 0;
-        } else if (action_ends_list(last->type)) {
+        } else if (flower_action_ends_list(last->type)) {
             return 0;
         }
     }
@@ -569,8 +566,8 @@ flower_translate_actions(const struct nlattr *actions, size_t actions_len,
         && !flower_add_action(rule, FLOWER_ACT_TUNNEL_RELEASE, refusal)) {
         return EOPNOTSUPP;
     }
-    return flower_translate_action_list(actions, actions_len, resolver, rule,
-                                        refusal);
+    return flower_translate_action_list(actions, actions_len, true, resolver,
+                                        rule, refusal);
 }
 
 static void

@@ -3,10 +3,10 @@
  * check_pkt_len(size=N, gt(...), le(...)) becomes an act_police with MTU N
  * whose conforming packets (N bytes or fewer) go on to the le branch,
  * which follows it, and whose longer packets skip to the gt branch after
- * it.  Each branch ends as an action list does (its last output a
- * redirect, else a drop), so check_pkt_len is offloaded only as the last
- * action of its list, as OVN puts it; what would follow it would need the
- * branches to join again.
+ * it.  As the last action (where OVN puts it), each branch ends as an
+ * action list does: its last output a redirect, else a drop.  When actions
+ * follow, the le branch ends with a jump over the gt branch to them, so
+ * that both branches join again.
  *
  * The datapath compares the length of the frame with any VLAN tag the
  * kernel holds beside the data (skb_vlan_tag_present()) counted in, while
@@ -59,7 +59,7 @@ flower_vlan_tags_at(const struct flower_rule *rule, int index)
 }
 
 int
-flower_translate_check_pkt_len(const struct nlattr *nla,
+flower_translate_check_pkt_len(const struct nlattr *nla, bool is_last,
                                const struct flower_port_resolver *resolver,
                                struct flower_rule *rule,
                                struct offload_refusal_info *refusal)
@@ -71,10 +71,10 @@ flower_translate_check_pkt_len(const struct nlattr *nla,
             = { .type = NL_A_NESTED },
     };
     struct nlattr *a[ARRAY_SIZE(policy)];
+    struct flower_action *police, *jump = NULL;
     const struct nlattr *le, *gt;
-    struct flower_action *police;
+    int index, gt_start, error;
     uint32_t mtu;
-    int index, error;
 
     if (!nl_parse_nested(nla, policy, a, ARRAY_SIZE(a))) {
         return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED,
@@ -100,23 +100,58 @@ flower_translate_check_pkt_len(const struct nlattr *nla,
     }
     police->police_mtu.mtu = mtu;
 
+    /* The le branch; when actions follow, it ends with a jump over the gt
+     * branch to them, which it may not end before. */
     le = a[OVS_CHECK_PKT_LEN_ATTR_ACTIONS_IF_LESS_EQUAL];
     error = flower_translate_action_list(nl_attr_get(le),
-                                         nl_attr_get_size(le), resolver,
-                                         rule, refusal);
+                                         nl_attr_get_size(le), is_last,
+                                         resolver, rule, refusal);
     if (error) {
         return error;
     }
-    police->police_mtu.exceed_jump = rule->n_actions - (index + 1);
+    if (!is_last) {
+        if (rule->n_actions > index + 1
+            && flower_action_ends_list(rule->actions[rule->n_actions - 1]
+                                       .type)) {
+            return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                                  "check_pkt_len branch ending early");
+        }
+        jump = flower_add_action(rule, FLOWER_ACT_JUMP, refusal);
+        if (!jump) {
+            return EOPNOTSUPP;
+        }
+    }
+    gt_start = rule->n_actions;
+    police->police_mtu.exceed_jump = gt_start - (index + 1);
 
     gt = a[OVS_CHECK_PKT_LEN_ATTR_ACTIONS_IF_GREATER];
-    return flower_translate_action_list(nl_attr_get(gt),
-                                        nl_attr_get_size(gt), resolver, rule,
-                                        refusal);
+    error = flower_translate_action_list(nl_attr_get(gt),
+                                         nl_attr_get_size(gt), is_last,
+                                         resolver, rule, refusal);
+    if (error || !jump) {
+        return error;
+    }
+    if (rule->n_actions > gt_start
+        && flower_action_ends_list(rule->actions[rule->n_actions - 1].type)) {
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                              "check_pkt_len branch ending early");
+    }
+    if (rule->n_actions == gt_start) {
+        /* Nothing to jump over: the le branch goes on to what follows. */
+        rule->n_actions--;
+        police->police_mtu.exceed_jump--;
+        return 0;
+    }
+    jump->jump = rule->n_actions - gt_start;
+    return 0;
 }
 
 /* Appends the check_pkt_len that the POLICE_MTU action 'index' of 'rule'
- * and the branches after it, up to 'end', perform. */
+ * and the branches after it perform, then the actions up to 'end' that
+ * follow them.  The layouts are those flower_translate_check_pkt_len()
+ * makes: the le branch ends with a jump over the gt branch to the actions
+ * that follow; or with an action that ends the list, and the gt branch
+ * goes to 'end'; or with neither, and the gt branch is empty. */
 int
 flower_check_pkt_len_to_odp(const struct flower_rule *rule,
                             const struct flower_port_resolver *resolver,
@@ -125,11 +160,24 @@ flower_check_pkt_len_to_odp(const struct flower_rule *rule,
     const struct flower_action *police = &rule->actions[index];
     int le_end = index + 1 + police->police_mtu.exceed_jump;
     uint32_t size = police->police_mtu.mtu;
+    int gt_start = le_end, gt_end, error;
     size_t offset, branch;
-    int error;
 
     if (police->police_mtu.conform_jump || le_end > end) {
         return EOPNOTSUPP;      /* Not a layout translation makes. */
+    }
+    if (le_end > index + 1
+        && rule->actions[le_end - 1].type == FLOWER_ACT_JUMP) {
+        le_end--;
+        gt_end = gt_start + rule->actions[le_end].jump;
+    } else if (le_end > index + 1
+               && flower_action_ends_list(rule->actions[le_end - 1].type)) {
+        gt_end = end;
+    } else {
+        gt_end = gt_start;
+    }
+    if (gt_end > end) {
+        return EOPNOTSUPP;
     }
     if (flower_vlan_tags_at(rule, index)) {
         size += VLAN_HEADER_LEN;
@@ -142,7 +190,7 @@ flower_check_pkt_len_to_odp(const struct flower_rule *rule,
     nl_msg_put_u16(buf, OVS_CHECK_PKT_LEN_ATTR_PKT_LEN, size);
     branch = nl_msg_start_nested(buf,
                                  OVS_CHECK_PKT_LEN_ATTR_ACTIONS_IF_GREATER);
-    error = flower_actions_to_odp(rule, resolver, le_end, end, buf);
+    error = flower_actions_to_odp(rule, resolver, gt_start, gt_end, buf);
     nl_msg_end_nested(buf, branch);
     if (!error) {
         branch = nl_msg_start_nested(
@@ -152,5 +200,6 @@ flower_check_pkt_len_to_odp(const struct flower_rule *rule,
         nl_msg_end_nested(buf, branch);
     }
     nl_msg_end_nested(buf, offset);
-    return error;
+    return (error ? error
+            : flower_actions_to_odp(rule, resolver, gt_end, end, buf));
 }

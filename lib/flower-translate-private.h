@@ -20,8 +20,9 @@ struct ofpbuf;
 struct flower_action *flower_add_action(struct flower_rule *,
                                         enum flower_action_type,
                                         struct offload_refusal_info *);
+bool flower_action_ends_list(enum flower_action_type);
 int flower_translate_action_list(const struct nlattr *actions,
-                                 size_t actions_len,
+                                 size_t actions_len, bool end,
                                  const struct flower_port_resolver *,
                                  struct flower_rule *,
                                  struct offload_refusal_info *);
@@ -31,7 +32,7 @@ int flower_actions_to_odp(const struct flower_rule *,
 
 /* check_pkt_len (flower-translate-pktlen.c). */
 int flower_vlan_tags_at(const struct flower_rule *, int index);
-int flower_translate_check_pkt_len(const struct nlattr *,
+int flower_translate_check_pkt_len(const struct nlattr *, bool is_last,
                                    const struct flower_port_resolver *,
                                    struct flower_rule *,
                                    struct offload_refusal_info *);
