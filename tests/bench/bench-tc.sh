@@ -35,6 +35,11 @@ elapsed() {
     awk -v a=$1 -v b=$2 'BEGIN { printf "%.3f\n", b - a }'
 }
 
+# A daemon that stops answering must not stall the benchmark.
+appctl() {
+    ovs-appctl --timeout=120 "$@"
+}
+
 report() {
     printf '%-7s %-40s %s\n' "$1" "$2" "$3" | tee -a $work/results
 }
@@ -96,8 +101,8 @@ start_ovs() {
 }
 
 stop_ovs() {
-    ovs-appctl -t ovs-vswitchd exit --cleanup || true
-    ovs-appctl -t ovsdb-server exit || true
+    appctl -t ovs-vswitchd exit --cleanup || true
+    appctl -t ovsdb-server exit || true
     sleep 1
     ovs-dpctl del-dp ovs-system 2>/dev/null || true
     tc qdisc del dev b0 ingress 2>/dev/null || true
@@ -105,8 +110,8 @@ stop_ovs() {
 }
 
 offloaded() {
-    ovs-appctl dpctl/dump-flows type=offloaded | grep -c "eth_type(0x0800)" \
-        || true
+    { appctl dpctl/dump-flows type=offloaded || echo timeout >&2; } \
+        | grep -c "eth_type(0x0800)" || true
 }
 
 rss_kb() {
@@ -130,12 +135,12 @@ daemon_bench() {
     who=$1 binary=$2 n=$3
     start_ovs "$binary"
     # "b0 1/2:" is OpenFlow port 1, datapath port 2.
-    in_port=$(ovs-appctl dpif/show | sed -n 's/.* b0 [0-9]*\/\([0-9]*\):.*/\1/p')
-    out_port=$(ovs-appctl dpif/show | sed -n 's/.* c0 [0-9]*\/\([0-9]*\):.*/\1/p')
+    in_port=$(appctl dpif/show | sed -n 's/.* b0 [0-9]*\/\([0-9]*\):.*/\1/p')
+    out_port=$(appctl dpif/show | sed -n 's/.* c0 [0-9]*\/\([0-9]*\):.*/\1/p')
     gen_dp_flows $n $in_port $out_port > $work/flows
     rss0=$(rss_kb)
     t0=$(now)
-    ovs-appctl dpctl/add-flows $work/flows > /dev/null
+    appctl dpctl/add-flows $work/flows > /dev/null
     t1=$(now)
     report $who "insert $n (s)" "$(elapsed $t0 $t1)"
     t0=$(now)
@@ -151,7 +156,7 @@ daemon_bench() {
     sleep 10
     report $who "revalidator CPU over 10 s (ticks)" "$(( $(reval_ticks) - r0 ))"
     t0=$(now)
-    ovs-appctl dpctl/del-flows > /dev/null
+    appctl dpctl/del-flows > /dev/null
     t1=$(now)
     report $who "delete (s)" "$(elapsed $t0 $t1)"
 
@@ -163,7 +168,7 @@ daemon_bench() {
         }
     }' > $work/of-flows
     ovs-ofctl add-flows br0 $work/of-flows
-    lost0=$(ovs-appctl dpctl/show | sed -n 's/.*lost:\([0-9]*\).*/\1/p')
+    lost0=$(appctl dpctl/show | sed -n 's/.*lost:\([0-9]*\).*/\1/p')
     t0=$(now)
     python3 "$(dirname "$0")/send-sources.py" b1 $n
     i=0
@@ -174,7 +179,7 @@ daemon_bench() {
     t1=$(now)
     report $who "upcall setup of $n flows (s)" "$(elapsed $t0 $t1)"
     report $who "offloaded after upcalls" "$(offloaded)"
-    lost1=$(ovs-appctl dpctl/show | sed -n 's/.*lost:\([0-9]*\).*/\1/p')
+    lost1=$(appctl dpctl/show | sed -n 's/.*lost:\([0-9]*\).*/\1/p')
     report $who "upcalls lost (dpctl/show)" "$((lost1 - lost0))"
     stop_ovs
 }
