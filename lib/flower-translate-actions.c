@@ -518,7 +518,9 @@ flower_translate_action_list(const struct nlattr *actions, size_t actions_len,
     int error;
 
     NL_ATTR_FOR_EACH (nla, left, actions, actions_len) {
-        bool is_last = left <= NLA_ALIGN(nla->nla_len);
+        /* The last action of a list that does not end (a branch that
+         * joins again) is not the last the packet meets. */
+        bool is_last = end && left <= NLA_ALIGN(nla->nla_len);
 
         error = translate_action(nla, is_last, resolver, rule, &csum_flags,
                                  refusal);
