@@ -101,7 +101,8 @@ flower_translate_check_pkt_len(const struct nlattr *nla, bool is_last,
     police->police_mtu.mtu = mtu;
 
     /* The le branch; when actions follow, it ends with a jump over the gt
-     * branch to them, which it may not end before. */
+     * branch to them.  (It cannot end before: translate_action() refuses an
+     * action that ends a list but is not the last.) */
     le = a[OVS_CHECK_PKT_LEN_ATTR_ACTIONS_IF_LESS_EQUAL];
     error = flower_translate_action_list(nl_attr_get(le),
                                          nl_attr_get_size(le), is_last,
@@ -110,12 +111,6 @@ flower_translate_check_pkt_len(const struct nlattr *nla, bool is_last,
         return error;
     }
     if (!is_last) {
-        if (rule->n_actions > index + 1
-            && flower_action_ends_list(rule->actions[rule->n_actions - 1]
-                                       .type)) {
-            return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
-                                  "check_pkt_len branch ending early");
-        }
         jump = flower_add_action(rule, FLOWER_ACT_JUMP, refusal);
         if (!jump) {
             return EOPNOTSUPP;
@@ -130,11 +125,6 @@ flower_translate_check_pkt_len(const struct nlattr *nla, bool is_last,
                                          resolver, rule, refusal);
     if (error || !jump) {
         return error;
-    }
-    if (rule->n_actions > gt_start
-        && flower_action_ends_list(rule->actions[rule->n_actions - 1].type)) {
-        return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
-                              "check_pkt_len branch ending early");
     }
     if (rule->n_actions == gt_start) {
         /* Nothing to jump over: the le branch goes on to what follows. */
