@@ -37,7 +37,7 @@ SYSTEM_TC_TESTSUITE_AT = \
 SYSTEM_UPSTREAM_TESTSUITE_AT = tests/system-upstream-testsuite.at
 SYSTEM_UPSTREAM_TESTSUITE = tests/system-upstream-testsuite
 EXTRA_DIST += $(SYSTEM_UPSTREAM_TESTSUITE_AT)
-CLEANFILES += $(SYSTEM_UPSTREAM_TESTSUITE)
+CLEANFILES += $(SYSTEM_UPSTREAM_TESTSUITE) tests/sendpkt.py
 EXTRA_DIST += tests/vm/run-suite.sh tests/vm/vm-guest.sh \
 	tests/vm/vm-init.sh tests/vm/vm-prepare.sh tests/vm/vm-run.sh \
 	tests/vm/vm-selftest.sh
@@ -116,14 +116,18 @@ $(SYSTEM_UPSTREAM_TESTSUITE): tests/package.m4 $(SYSTEM_UPSTREAM_TESTSUITE_AT)
 	$(AM_V_GEN)$(AUTOTEST) -o $@.tmp $(srcdir)/$@.at && mv $@.tmp $@
 
 # OVS 3.1's own "make check-offloads" tests, unmodified, against our daemon.
-# check-full runs those that pass.  Of the others, 10 (check_pkt_len) and
-# 12 (Geneve) need features of issue 4; 7 fails with offloads disabled,
-# i.e. in stock OVS code, in the VM; 2 expects TC's byte count (84 bytes
-# for a 98-byte frame) where we count whole frames like the datapath, as
-# OVS's own test 11 normalizes to.  TESTSUITEFLAGS= runs them all.
-UPSTREAM_PASSING = 1 3 4 5 6 8 9 11
+# check-full runs those that pass.  Of the others, 12 (Geneve corrupted
+# metadata) never sees OVS log the bad metadata in the VM (not looked into
+# yet); 7 fails with offloads disabled, i.e. in stock OVS code, in the VM;
+# 2 expects TC's byte count (84 bytes for a 98-byte frame) where we count
+# whole frames like the datapath, as OVS's own test 11 normalizes to.
+# TESTSUITEFLAGS= runs them all.
+UPSTREAM_PASSING = 1 3 4 5 6 8 9 10 11
+# OVS's tests run helpers such as sendpkt.py from the suite's srcdir, which
+# is ours: they are linked there.
 check-vm-upstream: all tests/atconfig tests/atlocal $(SYSTEM_UPSTREAM_TESTSUITE)
 	rm -rf tests/vm-results && mkdir -p tests/vm-results
+	ln -sf '$(OVS_SRCDIR)/tests/sendpkt.py' tests/sendpkt.py
 	VM_RESULTS_DIR=$(abs_top_builddir)/tests/vm-results \
 	  $(srcdir)/tests/vm/vm-run.sh $(srcdir)/tests/vm/run-suite.sh \
 	  '$(SYSTEM_UPSTREAM_TESTSUITE)' -C tests \
