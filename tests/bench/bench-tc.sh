@@ -172,7 +172,7 @@ daemon_bench() {
     t0=$(now)
     python3 "$(dirname "$0")/send-sources.py" b1 $n
     i=0
-    while test $(offloaded) -lt $n && test $i -lt 600; do
+    while test $(offloaded) -lt $n && test $i -lt 60; do
         sleep 0.5
         i=$((i + 1))
     done
