@@ -7,6 +7,7 @@ lib_libovsoffload_tc_la_SOURCES = \
 	lib/flower-codec-actions.c \
 	lib/flower-codec-ct.c \
 	lib/flower-codec-keys.c \
+	lib/flower-codec-list.c \
 	lib/flower-codec-mpls.c \
 	lib/flower-codec-pedit.c \
 	lib/flower-codec-police.c \

@@ -18,11 +18,12 @@
  * list (drop, redirect, goto chain) for nowhere.  A length test (a police
  * with an MTU) leaves packets with one of two verdicts, each a PIPE or a
  * jump past some of the actions that follow (codec_put_jump()), and a gact
- * jump always with such a jump.  A list is
- * ours only if every action of it runs for some packet and no packet goes
- * past its end (list_is_sound()): an action after an ending one that no
- * jump lands on would never run, and no datapath flow translates to a list
- * that ends with a PIPE one (the packet would go on up the stack).
+ * jump always with such a jump.  A list is ours only if every action of it
+ * runs for some packet and no packet goes past its end
+ * (codec_list_is_sound(), flower-codec-list.c): an action after an ending
+ * one that no jump lands on would never run, and no datapath flow
+ * translates to a list that ends with a PIPE one (the packet would go on
+ * up the stack).
  * Encoding refuses any other list, and decoding reports it as not ours.
  *
  * Values that the kernel would silently truncate or ignore, rather than
@@ -280,11 +281,7 @@ struct act_list_ctx {
     const struct nlattr *acts[TCA_ACT_MAX_PRIO + 1];    /* By number. */
 };
 
-static const struct act_map *find_map_by_type(enum flower_action_type);
 static const struct act_map *first_map_of_kind(enum act_kind_id);
-static bool list_is_sound(const struct flower_rule *);
-static int act_successors(const struct flower_rule *, int index,
-                          int next[2]);
 static bool vlan_push_valid(const struct flower_action *);
 
 static int decode_action(const struct nlattr *, int index, int n_actions,
@@ -309,13 +306,13 @@ codec_put_actions(struct nlmsghdr *nlh, const struct flower_rule *rule)
 
     if (!rule->n_actions) {
         return true;
-    } else if (!list_is_sound(rule)) {
+    } else if (!codec_list_is_sound(rule)) {
         return false;
     }
     list = mnl_attr_nest_start(nlh, TCA_FLOWER_ACT);
     for (i = 0; i < rule->n_actions; i++) {
         const struct flower_action *act = &rule->actions[i];
-        const struct act_map *map = find_map_by_type(act->type);
+        const struct act_map *map = codec_find_map_by_type(act->type);
         const struct act_kind *kind = &act_kinds[map->kind];
         struct nlattr *nest, *options;
 
@@ -392,8 +389,8 @@ put_vlan(struct nlmsghdr *nlh, const struct act_map *map,
 /* The tables. */
 
 /* Returns the row of 'act_maps' for 'type', or NULL. */
-static const struct act_map *
-find_map_by_type(enum flower_action_type type)
+const struct act_map *
+codec_find_map_by_type(enum flower_action_type type)
 {
     size_t i;
 
@@ -437,102 +434,6 @@ codec_find_act_map(enum act_kind_id kind, int variant, int control)
         }
     }
     return NULL;
-}
-
-/* The shape of the list. */
-
-/* Returns true if the actions of 'rule' are all modelled, every one of them
- * runs for some packet and every packet that leaves one goes on to another
- * of the list or leaves the list (see the file comment).  A packet only
- * ever goes on forward, so one pass in order finds every action that
- * packets reach before it looks at what they leave it for. */
-static bool
-list_is_sound(const struct flower_rule *rule)
-{
-    bool reached[FLOWER_MAX_ACTIONS] = { true };
-    int i, j;
-
-    if (rule->n_actions <= 0 || rule->n_actions > FLOWER_MAX_ACTIONS) {
-        return false;
-    }
-    for (i = 0; i < rule->n_actions; i++) {
-        int next[2];
-        int n_next;
-
-        n_next = act_successors(rule, i, next);
-        if (!reached[i] || n_next < 0) {
-            return false;
-        }
-        for (j = 0; j < n_next; j++) {
-            if (next[j] <= i || next[j] >= rule->n_actions) {
-                return false;
-            }
-            reached[next[j]] = true;
-        }
-    }
-    return true;
-}
-
-/* Stores in 'next' the indexes of the actions of 'rule' that packets go on
- * to when they leave action 'index', and returns how many there are (0 if
- * the action ends the list), or -1 if the action is not modelled or is a
- * jump of 0. */
-static int
-act_successors(const struct flower_rule *rule, int index, int next[2])
-{
-    const struct flower_action *act = &rule->actions[index];
-    const struct act_map *map = find_map_by_type(act->type);
-
-    if (!map) {
-        return -1;
-    } else if (act->type == FLOWER_ACT_POLICE_MTU) {
-        next[0] = index + 1 + act->police_mtu.conform_jump;
-        next[1] = index + 1 + act->police_mtu.exceed_jump;
-        return 2;
-    } else if (act->type == FLOWER_ACT_JUMP) {
-        /* A jump of 0 would be a PIPE, which a gact never is here. */
-        next[0] = index + 1 + act->jump;
-        return act->jump ? 1 : -1;
-    } else if (map->control == TC_ACT_PIPE) {
-        next[0] = index + 1;
-        return 1;
-    }
-    return 0;
-}
-
-/* Returns the verdict with which packets leave action 'index' to skip the
- * next 'skip' actions: TC_ACT_PIPE for none, else a jump.  The kernel's
- * jumps are not relative: on TC_ACT_JUMP | n, tcf_action_exec() starts
- * over at the first action and skips n of them, i.e. goes on to action n
- * (counting from 0). */
-uint32_t
-codec_put_jump(int index, uint8_t skip)
-{
-    return skip ? TC_ACT_JUMP | (index + 1 + skip) : TC_ACT_PIPE;
-}
-
-/* Stores in '*skip' how many actions packets skip when they leave action
- * 'index' with 'verdict', and returns 0, or EOPNOTSUPP if 'verdict' is
- * not one that codec_put_jump() puts: another verdict, or a jump that is
- * not forward past the next action (the kernel treats a jump to action 0
- * as an error and lets the packet go, and a jump back runs the jumping
- * action again, until the kernel gives up after 32 jumps).  Whether the
- * action the jump lands on exists is for the list's check
- * (list_is_sound()). */
-int
-codec_decode_jump(uint32_t verdict, int index, uint8_t *skip)
-{
-    uint32_t to = verdict & TC_ACT_EXT_VAL_MASK;
-
-    if (verdict == TC_ACT_PIPE) {
-        *skip = 0;
-    } else if (TC_ACT_EXT_CMP(verdict, TC_ACT_JUMP)
-               && to > index + 1 && to - (index + 1) <= FLOWER_MAX_ACTIONS) {
-        *skip = to - (index + 1);
-    } else {
-        return EOPNOTSUPP;
-    }
-    return 0;
 }
 
 /* Returns true if the VLAN push 'act' is one act_vlan takes as is:
@@ -583,7 +484,7 @@ codec_decode_actions(const struct nlattr *list, bool terse,
     }
     rule->n_actions = n;
     /* A terse rule's jumps are not known: its shape cannot be checked. */
-    return n && !rule->terse && !list_is_sound(rule) ? EOPNOTSUPP : 0;
+    return n && !rule->terse && !codec_list_is_sound(rule) ? EOPNOTSUPP : 0;
 }
 
 /* Decodes action nest 'nest', number 'index' of 'n_actions', into 'rule':
@@ -658,7 +559,7 @@ decode_action(const struct nlattr *nest, int index, int n_actions,
 static bool
 act_is_shared(const struct flower_rule *rule, int index)
 {
-    return find_map_by_type(rule->actions[index].type)->shared;
+    return codec_find_map_by_type(rule->actions[index].type)->shared;
 }
 
 /* Returns true if action 'index' of 'rule' is its first that no other rule

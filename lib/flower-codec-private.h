@@ -4,6 +4,7 @@
  * attribute walks), flower-codec-keys.c (the match keys),
  * flower-codec-actions.c (the actions), flower-codec-pedit.c (the header
  * rewrites and checksum updates among them), flower-codec-ct.c (conntrack),
+ * flower-codec-list.c (the shape of the action list),
  * flower-codec-mpls.c (MPLS keys and actions), flower-codec-tunnel.c
  * (tunnel options and act_tunnel_key), flower-codec-police.c (the police
  * options of meters, of the rules that use them and of length tests),
@@ -117,6 +118,9 @@ typedef int act_decode_func(const struct nlattr *const *tb,
 
 const struct act_map *codec_find_act_map(enum act_kind_id, int variant,
                                          int control);
+/* The shape of the list (flower-codec-list.c). */
+const struct act_map *codec_find_map_by_type(enum flower_action_type);
+bool codec_list_is_sound(const struct flower_rule *);
 uint32_t codec_put_jump(int index, uint8_t skip);
 int codec_decode_jump(uint32_t verdict, int index, uint8_t *skip);
 int codec_parse_act_options(const struct nlattr *options, enum act_kind_id,
