@@ -192,7 +192,7 @@ value() {
 }
 
 ratio() {
-    awk -v a=$1 -v b=$2 'BEGIN { printf "%.2f\n", b > 0 ? a / b : 0 }'
+    awk -v a=$1 -v b=$2 'BEGIN { printf "%.2f\n", (b > 0 ? a / b : 0) }'
 }
 
 for n in "$@"; do
