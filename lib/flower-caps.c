@@ -41,6 +41,20 @@ is_zero(const void *p_, size_t n)
     return true;
 }
 
+/* Returns true if 'rule' matches tunnel metadata, i.e. is a decap rule. */
+bool
+flower_rule_matches_tunnel(const struct flower_rule *rule)
+{
+    const struct flower_key *m = &rule->mask;
+
+    return (m->enc_ipv4_src || m->enc_ipv4_dst
+            || !is_zero(&m->enc_ipv6_src, sizeof m->enc_ipv6_src)
+            || !is_zero(&m->enc_ipv6_dst, sizeof m->enc_ipv6_dst)
+            || m->enc_key_id || m->enc_tos || m->enc_ttl
+            || m->enc_tp_src || m->enc_tp_dst || m->enc_vxlan_gbp
+            || m->enc_geneve.len);
+}
+
 /* Marks in 'need' the capabilities that the key of 'rule' needs. */
 static void
 key_needs(const struct flower_rule *rule, bool need[FLOWER_N_CAPS])
@@ -55,10 +69,7 @@ key_needs(const struct flower_rule *rule, bool need[FLOWER_N_CAPS])
                        | TCA_FLOWER_KEY_CT_FLAGS_INVALID)) {
         need[FLOWER_CAP_CT_STATE_RPL_INV] = true;
     }
-    if (m->enc_key_id || m->enc_ipv4_src || m->enc_ipv4_dst
-        || !is_zero(&m->enc_ipv6_src, sizeof m->enc_ipv6_src)
-        || !is_zero(&m->enc_ipv6_dst, sizeof m->enc_ipv6_dst)
-        || m->enc_tos || m->enc_ttl || m->enc_tp_src || m->enc_tp_dst) {
+    if (flower_rule_matches_tunnel(rule)) {
         need[FLOWER_CAP_TUNNEL_KEY] = true;
     }
     if (m->enc_geneve.len) {

@@ -47,6 +47,10 @@ struct flower_caps {
 const char *flower_cap_name(enum flower_cap);
 const char *flower_cap_description(enum flower_cap);
 
+/* Returns true if 'rule' matches tunnel metadata (enc_* keys): a rule for
+ * decapsulated packets. */
+bool flower_rule_matches_tunnel(const struct flower_rule *);
+
 /* Returns 0 if the kernel described by 'caps' can run 'rule', else
  * EOPNOTSUPP with 'refusal' naming the first capability it lacks. */
 int flower_caps_check(const struct flower_caps *, const struct flower_rule *,

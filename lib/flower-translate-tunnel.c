@@ -186,20 +186,6 @@ flower_translate_tunnel_match(const struct flow *flow, struct flow *flow_mask,
     return 0;
 }
 
-/* Returns true if 'rule' matches tunnel metadata, i.e. is a decap rule. */
-bool
-flower_rule_matches_tunnel(const struct flower_rule *rule)
-{
-    const struct flower_key *m = &rule->mask;
-
-    return (m->enc_ipv4_src || m->enc_ipv4_dst
-            || ipv6_addr_is_set(&m->enc_ipv6_src)
-            || ipv6_addr_is_set(&m->enc_ipv6_dst)
-            || m->enc_key_id || m->enc_tos || m->enc_ttl
-            || m->enc_tp_src || m->enc_tp_dst || m->enc_vxlan_gbp
-            || m->enc_geneve.len);
-}
-
 /* Sets the tunnel part of 'match' to what 'rule' matches, as the datapath
  * shows it: addresses, ports, key, Geneve options in UDPIF form. */
 void

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "flower-caps.h"
 #include "flower-rule.h"
 #include "offload-refusal.h"
 
@@ -56,8 +57,6 @@ int flower_translate_actions(const struct nlattr *actions, size_t actions_len,
                              const struct flower_port_resolver *,
                              struct flower_rule *,
                              struct offload_refusal_info *);
-
-bool flower_rule_matches_tunnel(const struct flower_rule *);
 
 void flower_rule_to_match(const struct flower_rule *, uint32_t in_port,
                           struct match *);
