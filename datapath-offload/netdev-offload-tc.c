@@ -409,9 +409,11 @@ netdev_tc_meter_set(ofproto_meter_id meter_id,
     return error;
 }
 
+/* Runs 'read', tc_meter_get() or tc_meter_del(), on the rules' socket. */
 static int
-netdev_tc_meter_get(ofproto_meter_id meter_id,
-                    struct ofputil_meter_stats *stats)
+meter_read(int (*read)(struct tc_transport *, uint32_t,
+                       struct ofputil_meter_stats *),
+           ofproto_meter_id meter_id, struct ofputil_meter_stats *stats)
 {
     struct tc_transport *t;
     int error;
@@ -419,26 +421,24 @@ netdev_tc_meter_get(ofproto_meter_id meter_id,
     ovs_mutex_lock(&tc_flow_map_mutex);
     error = get_transport(&t);
     if (!error) {
-        error = tc_meter_get(t, meter_id.uint32, stats);
+        error = read(t, meter_id.uint32, stats);
     }
     ovs_mutex_unlock(&tc_flow_map_mutex);
     return error;
 }
 
 static int
+netdev_tc_meter_get(ofproto_meter_id meter_id,
+                    struct ofputil_meter_stats *stats)
+{
+    return meter_read(tc_meter_get, meter_id, stats);
+}
+
+static int
 netdev_tc_meter_del(ofproto_meter_id meter_id,
                     struct ofputil_meter_stats *stats)
 {
-    struct tc_transport *t;
-    int error;
-
-    ovs_mutex_lock(&tc_flow_map_mutex);
-    error = get_transport(&t);
-    if (!error) {
-        error = tc_meter_del(t, meter_id.uint32, stats);
-    }
-    ovs_mutex_unlock(&tc_flow_map_mutex);
-    return error;
+    return meter_read(tc_meter_del, meter_id, stats);
 }
 
 static int
