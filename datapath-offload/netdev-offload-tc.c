@@ -348,6 +348,15 @@ netdev_tc_flow_get(struct netdev *netdev, struct match *match,
     if (!error) {
         in_port = netdev_ifindex_to_odp_port(rule.id.ifindex);
         error = rule_to_flow(&rule, netdev, in_port, match, actions, buf);
+        /* A revalidator that meets a flow it has no ukey for (added with
+         * dpctl/add-flows, or left by an earlier ovs-vswitchd) builds one
+         * from this match, and deletes the flow if the match leaves out
+         * anything OVS's translation looks at.  Translation always looks
+         * at the packet type, and a TC rule only ever sees Ethernet
+         * frames, so say so.  Dumps leave it out: it would change the
+         * format of dpctl/dump-flows, which the kernel datapath never
+         * shows with a packet type. */
+        match_set_packet_type(match, htonl(PT_ETH));
         rule_stats(&rule, &base, rule_l2_len(&rule), stats);
         rule_attrs(&rule, attrs);
     }
