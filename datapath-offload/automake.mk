@@ -14,4 +14,6 @@ DATAPATH_OFFLOAD_SOURCES = \
 	datapath-offload/tc-ports.c \
 	datapath-offload/tc-ports.h \
 	datapath-offload/tc-probe.c \
-	datapath-offload/tc-probe.h
+	datapath-offload/tc-probe.h \
+	datapath-offload/tc-sample.c \
+	datapath-offload/tc-sample.h

@@ -34,6 +34,7 @@
 #include "tc-policy.h"
 #include "tc-ports.h"
 #include "tc-probe.h"
+#include "tc-sample.h"
 #include "tc-transport.h"
 #include "timeval.h"
 #include "util.h"
@@ -240,6 +241,7 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
     struct tc_transport *t;
     struct tc_flow *flow;
     int ifindex = netdev_get_ifindex(netdev);
+    uint32_t sample_group;
     int error;
 
     if (ifindex <= 0) {
@@ -249,6 +251,7 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
     error = tc_ports_translate(match, actions, actions_len,
                                netdev_get_dpif_type(netdev), &rule,
                                &refusal);
+    sample_group = tc_sample_rule_group(&rule);
     if (!error && !info->recirc_id_shared_with_tc && rule_uses_chains(&rule)) {
         /* A packet that misses in chain N must go on in the datapath at
          * recirc_id N, which needs the kernel's OVS_DP_F_TC_RECIRC_SHARING. */
@@ -258,6 +261,7 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
     }
     if (error) {
         log_refusal(netdev, ufid, &refusal);
+        tc_sample_gc(sample_group);
         return error;
     }
     rule.id.ifindex = ifindex;
@@ -275,6 +279,11 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
     if (flow && flow->netdev == netdev && flow->protocol == rule.protocol
         && flow->id.prio == tc_prio_for_mask(rule.protocol, &rule.mask)) {
         error = flow_replace(t, flow, &rule, stats);
+        if (!error && flow->sample_group != sample_group) {
+            tc_sample_ref(sample_group);
+            tc_sample_unref(flow->sample_group);
+            flow->sample_group = sample_group;
+        }
         goto out;
     }
     if (flow) {
@@ -307,12 +316,17 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
     COVERAGE_INC(offload_tc_add);
     flow = tc_flow_add(ufid, netdev, &rule.id, rule.protocol);
     flow->l2_len = rule_l2_len(&rule);
+    flow->sample_group = sample_group;
+    tc_sample_ref(sample_group);
     offload_explain_forget(ufid);
     if (stats) {
         memset(stats, 0, sizeof *stats);
     }
 
 out:
+    if (error) {
+        tc_sample_gc(sample_group);
+    }
     ovs_mutex_unlock(&tc_flow_map_mutex);
     netdev_close(old_netdev);
     return error;
@@ -738,6 +752,9 @@ netdev_tc_init_flow_api(struct netdev *netdev)
         } else {
             if (tc_probe_run(t, ifindex)) {
                 tc_meter_sweep(t);
+                if (tc_probe_caps()->has[FLOWER_CAP_SAMPLE]) {
+                    tc_sample_start();
+                }
             }
             error = sweep_stale_rules(t, ifindex, egress);
         }

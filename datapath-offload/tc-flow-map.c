@@ -6,6 +6,7 @@
 #include "hash.h"
 #include "openvswitch/shash.h"
 #include "netdev.h"
+#include "tc-sample.h"
 #include "tc.h"
 #include "util.h"
 
@@ -72,6 +73,8 @@ struct netdev *
 tc_flow_remove(struct tc_flow *flow)
 {
     struct netdev *netdev = flow->netdev;
+
+    tc_sample_unref(flow->sample_group);
 
     hmap_remove(&ufid_map, &flow->node);
     free(flow);

@@ -26,6 +26,7 @@ struct tc_flow {
     uint16_t protocol;          /* Filter protocol, network byte order. */
     struct dpif_flow_stats base;  /* Counters of rules this one replaced. */
     uint8_t l2_len;             /* Bytes per packet TC does not count. */
+    uint32_t sample_group;      /* psample group it holds, or 0. */
 };
 
 extern struct ovs_mutex tc_flow_map_mutex;

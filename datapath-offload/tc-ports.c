@@ -11,6 +11,7 @@
 #include "openvswitch/types.h"
 #include "tc-meters.h"
 #include "tc-probe.h"
+#include "tc-sample.h"
 #include "util.h"
 
 /* Returns true if TC rules on (and to) ports of netdev type 'type' are
@@ -82,6 +83,19 @@ resolve_meter(void *aux OVS_UNUSED, uint32_t meter_id)
     return tc_meter_is_offloaded(meter_id);
 }
 
+static uint32_t
+resolve_sample_group(void *aux OVS_UNUSED, const struct nlattr *action)
+{
+    return tc_sample_group(action);
+}
+
+static bool
+resolve_sample_action(void *aux OVS_UNUSED, uint32_t group,
+                      struct ofpbuf *buf)
+{
+    return tc_sample_action(group, buf);
+}
+
 void
 tc_ports_resolver_init(struct flower_port_resolver *resolver,
                        struct tc_ports_aux *aux, const char *dpif_type)
@@ -90,6 +104,8 @@ tc_ports_resolver_init(struct flower_port_resolver *resolver,
     resolver->output_ifindex = resolve_output;
     resolver->ifindex_to_port = resolve_ifindex;
     resolver->meter_offloaded = resolve_meter;
+    resolver->sample_group = resolve_sample_group;
+    resolver->sample_action = resolve_sample_action;
     resolver->aux = aux;
 }
 

@@ -38,6 +38,7 @@ lib_libovsoffload_la_SOURCES = \
 	lib/flower-translate-tunnel.c \
 	lib/flower-translate-mpls.c \
 	lib/flower-translate-pktlen.c \
+	lib/flower-translate-sample.c \
 	lib/flower-translate-private.h \
 	lib/flower-translate.h
 lib_libovsoffload_la_LIBADD = lib/libovsoffload-tc.la

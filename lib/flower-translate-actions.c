@@ -479,9 +479,10 @@ translate_action(const struct nlattr *nla, bool is_last,
     case OVS_ACTION_ATTR_SET:
     case OVS_ACTION_ATTR_SET_MASKED:
         OVS_NOT_REACHED();
-    case OVS_ACTION_ATTR_UNSPEC:
     case OVS_ACTION_ATTR_USERSPACE:
     case OVS_ACTION_ATTR_SAMPLE:
+        return flower_translate_sample(nla, resolver, rule, refusal);
+    case OVS_ACTION_ATTR_UNSPEC:
     case OVS_ACTION_ATTR_HASH:
     case OVS_ACTION_ATTR_TRUNC:
     case OVS_ACTION_ATTR_PUSH_ETH:
@@ -714,6 +715,12 @@ flower_actions_to_odp(const struct flower_rule *rule,
             /* Both branches follow it, to the end. */
             return flower_check_pkt_len_to_odp(rule, resolver, i, end, buf);
         case FLOWER_ACT_SAMPLE:
+            if (!resolver->sample_action
+                || !resolver->sample_action(resolver->aux,
+                                            action->sample.group, buf)) {
+                return EOPNOTSUPP;
+            }
+            break;
         case FLOWER_ACT_JUMP:
             /* Never translated to (see translate_action()). */
             return EOPNOTSUPP;

@@ -40,6 +40,12 @@ int flower_check_pkt_len_to_odp(const struct flower_rule *,
                                 const struct flower_port_resolver *,
                                 int index, int end, struct ofpbuf *);
 
+/* sFlow sampling (flower-translate-sample.c). */
+int flower_translate_sample(const struct nlattr *,
+                            const struct flower_port_resolver *,
+                            struct flower_rule *,
+                            struct offload_refusal_info *);
+
 /* Header rewrites (flower-translate-set.c). */
 int flower_translate_set(const struct nlattr *set, bool masked,
                          struct flower_rule *, uint32_t *csum_flags,

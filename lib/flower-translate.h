@@ -38,6 +38,15 @@ struct flower_port_resolver {
      * meter is offloaded. */
     bool (*meter_offloaded)(void *aux, uint32_t meter_id);
 
+    /* Returns the psample group that stands for 'action', an OVS sample or
+     * userspace action that sends sFlow samples, making one if needed, or 0
+     * if samples are not offloaded.  May be null: none is. */
+    uint32_t (*sample_group)(void *aux, const struct nlattr *action);
+
+    /* Appends the OVS action that psample group 'group' stands for to
+     * 'buf'.  Returns false if there is none. */
+    bool (*sample_action)(void *aux, uint32_t group, struct ofpbuf *buf);
+
     void *aux;
 };
 

@@ -31,6 +31,7 @@
     R(ACTION_TUNNEL_DF,                                                    \
       "the kernel cannot set DF on a tunnel; set options:df_default=false") \
     R(ACTION_METER, "meter not offloaded")                                 \
+    R(ACTION_SAMPLE, "only sFlow sampling is offloaded, once a flow")      \
     R(KERNEL_LACKS, "the kernel lacks a feature the flow needs")           \
     R(KERNEL, "the kernel refused the rule")
 

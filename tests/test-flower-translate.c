@@ -55,6 +55,39 @@ fake_meter_offloaded(void *aux OVS_UNUSED, uint32_t meter_id)
     return meter_id >= 1 && meter_id <= 9;
 }
 
+/* psample groups 7, 8, ...: one for each distinct sample action, as the
+ * provider keeps them. */
+static struct ofpbuf fake_samples[4];
+static int n_fake_samples;
+
+static uint32_t
+fake_sample_group(void *aux OVS_UNUSED, const struct nlattr *action)
+{
+    for (int i = 0; i < n_fake_samples; i++) {
+        if (fake_samples[i].size == action->nla_len
+            && !memcmp(fake_samples[i].data, action, action->nla_len)) {
+            return 7 + i;
+        }
+    }
+    if (n_fake_samples >= ARRAY_SIZE(fake_samples)) {
+        return 0;
+    }
+    ofpbuf_init(&fake_samples[n_fake_samples], 0);
+    ofpbuf_put(&fake_samples[n_fake_samples], action, action->nla_len);
+    return 7 + n_fake_samples++;
+}
+
+static bool
+fake_sample_action(void *aux OVS_UNUSED, uint32_t group, struct ofpbuf *buf)
+{
+    if (group < 7 || group - 7 >= n_fake_samples) {
+        return false;
+    }
+    ofpbuf_put(buf, fake_samples[group - 7].data,
+               fake_samples[group - 7].size);
+    return true;
+}
+
 /* Prints the VLAN keys of 'rule', if it has a tag, with the names of
  * tc-flower(8), so tests see which TPID and tag goes where. */
 static void
@@ -349,6 +382,8 @@ main(int argc, char *argv[])
         .output_ifindex = fake_output_ifindex,
         .ifindex_to_port = fake_ifindex_to_port,
         .meter_offloaded = fake_meter_offloaded,
+        .sample_group = fake_sample_group,
+        .sample_action = fake_sample_action,
     };
     struct offload_refusal_info refusal = { .reason = 0 };
     struct ofpbuf key, mask, actions, back;
