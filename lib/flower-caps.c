@@ -126,6 +126,7 @@ actions_need(const struct flower_rule *rule, bool need[FLOWER_N_CAPS])
         case FLOWER_ACT_PEDIT:
         case FLOWER_ACT_CSUM:
         case FLOWER_ACT_JUMP:
+        case FLOWER_ACT_PTYPE_HOST:
             break;
         }
     }

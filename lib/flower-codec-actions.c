@@ -43,6 +43,7 @@
 
 #include <errno.h>
 #include <libmnl/libmnl.h>
+#include <linux/if_packet.h>
 #include <linux/pkt_cls.h>
 #include <linux/tc_act/tc_csum.h>
 #include <linux/tc_act/tc_ct.h>
@@ -51,6 +52,7 @@
 #include <linux/tc_act/tc_mpls.h>
 #include <linux/tc_act/tc_pedit.h>
 #include <linux/tc_act/tc_sample.h>
+#include <linux/tc_act/tc_skbedit.h>
 #include <linux/tc_act/tc_tunnel_key.h>
 #include <linux/tc_act/tc_vlan.h>
 #include <stdlib.h>
@@ -197,6 +199,16 @@ static const struct attr_policy sample_policy[] = {
     { TCA_SAMPLE_PAD, MNL_TYPE_UNSPEC, 0, true },
 };
 
+/* act_skbedit options, for a packet type alone; others (priority, mark,
+ * queue mapping): EOPNOTSUPP. */
+static const struct attr_policy skbedit_policy[] = {
+    { TCA_SKBEDIT_TM, MNL_TYPE_UNSPEC, sizeof (struct tcf_t), false },
+    { TCA_SKBEDIT_PARMS, MNL_TYPE_UNSPEC, sizeof (struct tc_skbedit),
+      false },
+    { TCA_SKBEDIT_PTYPE, MNL_TYPE_U16, 0, false },
+    { TCA_SKBEDIT_PAD, MNL_TYPE_UNSPEC, 0, true },
+};
+
 /* The exact TC action that expresses each modelled action. */
 static const struct act_map act_maps[] = {
     { FLOWER_ACT_DROP, AK_GACT, 0, TC_ACT_SHOT, false },
@@ -226,10 +238,12 @@ static const struct act_map act_maps[] = {
     { FLOWER_ACT_SAMPLE, AK_SAMPLE, 0, TC_ACT_PIPE, false },
     { FLOWER_ACT_POLICE_MTU, AK_POLICE, 0, TC_ACT_JUMP, false },
     { FLOWER_ACT_JUMP, AK_GACT, 0, TC_ACT_JUMP, false },
+    { FLOWER_ACT_PTYPE_HOST, AK_SKBEDIT, 0, TC_ACT_PIPE, false },
 };
 
-static act_put_func put_gact, put_mirred, put_vlan;
-static act_decode_func decode_gact, decode_mirred, decode_vlan;
+static act_put_func put_gact, put_mirred, put_vlan, put_skbedit;
+static act_decode_func decode_gact, decode_mirred, decode_vlan,
+    decode_skbedit;
 
 /* A TC action kind, and how its options look. */
 static const struct act_kind {
@@ -273,6 +287,9 @@ static const struct act_kind {
     [AK_SAMPLE] = { "sample", sample_policy, ARRAY_SIZE(sample_policy),
                     TCA_SAMPLE_MAX, TCA_SAMPLE_PARMS, TCA_SAMPLE_TM,
                     codec_put_sample, codec_decode_sample },
+    [AK_SKBEDIT] = { "skbedit", skbedit_policy, ARRAY_SIZE(skbedit_policy),
+                     TCA_SKBEDIT_MAX, TCA_SKBEDIT_PARMS, TCA_SKBEDIT_TM,
+                     put_skbedit, decode_skbedit },
 };
 
 /* Walk over TCA_FLOWER_ACT: one nest per action, numbered 1...n. */
@@ -383,6 +400,20 @@ put_vlan(struct nlmsghdr *nlh, const struct act_map *map,
         mnl_attr_put_u16(nlh, TCA_VLAN_PUSH_VLAN_PROTOCOL, act->vlan.proto);
         mnl_attr_put_u8(nlh, TCA_VLAN_PUSH_VLAN_PRIORITY, act->vlan.prio);
     }
+    return true;
+}
+
+static bool
+put_skbedit(struct nlmsghdr *nlh, const struct act_map *map,
+            const struct flower_rule *rule, int index)
+{
+    struct tc_skbedit p = { .action = map->control };
+
+    /* The packet type is all there is to say. */
+    (void) rule;
+    (void) index;
+    mnl_attr_put(nlh, TCA_SKBEDIT_PARMS, sizeof p, &p);
+    mnl_attr_put_u16(nlh, TCA_SKBEDIT_PTYPE, PACKET_HOST);
     return true;
 }
 
@@ -700,6 +731,24 @@ decode_vlan(const struct nlattr *const *tb, struct flower_rule *rule,
         return EPROTO;          /* tcf_vlan_init() refuses these. */
     }
     return vlan_push_valid(act) ? 0 : EOPNOTSUPP;
+}
+
+/* Only "ptype host" is ours. */
+static int
+decode_skbedit(const struct nlattr *const *tb, struct flower_rule *rule,
+               int index)
+{
+    const struct nlattr *ptype = tb[TCA_SKBEDIT_PTYPE];
+    const struct act_map *map;
+    struct tc_skbedit p;
+
+    memcpy(&p, mnl_attr_get_payload(tb[TCA_SKBEDIT_PARMS]), sizeof p);
+    map = codec_find_act_map(AK_SKBEDIT, 0, p.action);
+    if (!map || !ptype || mnl_attr_get_u16(ptype) != PACKET_HOST) {
+        return EOPNOTSUPP;
+    }
+    rule->actions[index].type = map->type;
+    return 0;
 }
 
 /* Attribute walks. */

@@ -80,7 +80,7 @@ int codec_decode_actions(const struct nlattr *list, bool terse,
  * 'act_kinds'. */
 enum act_kind_id {
     AK_GACT, AK_MIRRED, AK_VLAN, AK_CT, AK_PEDIT, AK_CSUM, AK_MPLS,
-    AK_TUNNEL_KEY, AK_POLICE, AK_SAMPLE,
+    AK_TUNNEL_KEY, AK_POLICE, AK_SAMPLE, AK_SKBEDIT,
 };
 
 /* The exact TC action that expresses a modelled action (a row of

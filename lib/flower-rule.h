@@ -127,6 +127,12 @@ enum flower_action_type {
                                  * length: see 'police_mtu'. */
     FLOWER_ACT_JUMP,            /* gact jump: skips the next 'jump'
                                  * actions. */
+    FLOWER_ACT_PTYPE_HOST,      /* act_skbedit ptype host (PIPE): before an
+                                 * ingress redirect or mirror, so that the
+                                 * stack of the device takes a unicast
+                                 * frame that came in with another MAC, as
+                                 * the datapath's eth_type_trans() on an
+                                 * internal port does. */
 };
 
 /* One 32-bit word that act_pedit rewrites: at byte 'offset' of the header

@@ -83,6 +83,9 @@ translate_output(const struct nlattr *nla,
     if (ifindex <= 0) {
         return EOPNOTSUPP;
     }
+    if (ingress && !flower_add_action(rule, FLOWER_ACT_PTYPE_HOST, refusal)) {
+        return EOPNOTSUPP;
+    }
     action = flower_add_action(rule, (ingress ? FLOWER_ACT_MIRROR_INGRESS
                                       : FLOWER_ACT_MIRROR), refusal);
     if (!action) {
@@ -720,6 +723,9 @@ flower_actions_to_odp(const struct flower_rule *rule,
                                             action->sample.group, buf)) {
                 return EOPNOTSUPP;
             }
+            break;
+        case FLOWER_ACT_PTYPE_HOST:
+            /* Part of the output that follows. */
             break;
         case FLOWER_ACT_JUMP:
             /* Never translated to (see translate_action()). */

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <linux/pkt_cls.h>
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
@@ -18,6 +19,7 @@
 #include <linux/tc_act/tc_gact.h>
 #include <linux/tc_act/tc_mirred.h>
 #include <linux/tc_act/tc_pedit.h>
+#include <linux/tc_act/tc_skbedit.h>
 #include <linux/tc_act/tc_vlan.h>
 #include <string.h>
 
@@ -111,20 +113,33 @@ test_act_max(void)
     return roundtrip(&r);
 }
 
-/* Outputs to internal ports are ingress mirror and redirect. */
+/* Outputs to internal ports are ingress mirror and redirect, each after
+ * an skbedit that makes the packet the host's. */
 const char *
 test_act_ingress(void)
 {
+    const struct nlattr *act, *ptype;
+    struct nlmsghdr *nlh;
     struct flower_rule r;
 
     base_rule(&r);
-    r.actions[0].type = FLOWER_ACT_MIRROR_INGRESS;
-    r.actions[0].ifindex = 7;
-    r.actions[1].type = FLOWER_ACT_MIRROR;
-    r.actions[1].ifindex = 8;
-    r.actions[2].type = FLOWER_ACT_REDIRECT_INGRESS;
-    r.actions[2].ifindex = 9;
-    r.n_actions = 3;
+    r.actions[0].type = FLOWER_ACT_PTYPE_HOST;
+    r.actions[1].type = FLOWER_ACT_MIRROR_INGRESS;
+    r.actions[1].ifindex = 7;
+    r.actions[2].type = FLOWER_ACT_MIRROR;
+    r.actions[2].ifindex = 8;
+    r.actions[3].type = FLOWER_ACT_PTYPE_HOST;
+    r.actions[4].type = FLOWER_ACT_REDIRECT_INGRESS;
+    r.actions[4].ifindex = 9;
+    r.n_actions = 5;
+    nlh = encode(&r);
+    CHECK(nlh != NULL);
+    act = find_act(nlh, 1);
+    CHECK(act != NULL);
+    TRY(expect_payload(find_nested(act, TCA_ACT_KIND), "TCA_ACT_KIND",
+                       "skbedit", 8));
+    ptype = find_nested(find_nested(act, TCA_ACT_OPTIONS), TCA_SKBEDIT_PTYPE);
+    CHECK(ptype != NULL && mnl_attr_get_u16(ptype) == PACKET_HOST);
     return roundtrip(&r);
 }
 
@@ -566,7 +581,7 @@ test_act_refuse_pipe_last(void)
     static const enum flower_action_type pipes[] = {
         FLOWER_ACT_MIRROR, FLOWER_ACT_MIRROR_INGRESS, FLOWER_ACT_VLAN_PUSH,
         FLOWER_ACT_VLAN_POP, FLOWER_ACT_CT, FLOWER_ACT_CT_CLEAR,
-        FLOWER_ACT_PEDIT, FLOWER_ACT_CSUM,
+        FLOWER_ACT_PEDIT, FLOWER_ACT_CSUM, FLOWER_ACT_PTYPE_HOST,
     };
     enum flower_action_type types[3];
     struct flower_rule r;

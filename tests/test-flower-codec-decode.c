@@ -276,7 +276,7 @@ test_unknown_act_kind(void)
     struct nlattr *act_options;
     struct flower_rule r;
 
-    mnl_attr_put_strz(nlh, TCA_ACT_KIND, "skbedit");
+    mnl_attr_put_strz(nlh, TCA_ACT_KIND, "skbmod");
     act_options = mnl_attr_nest_start(nlh, TCA_ACT_OPTIONS);
     mnl_attr_put_u32(nlh, 2, 0);
     mnl_attr_nest_end(nlh, act_options);

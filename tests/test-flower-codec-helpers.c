@@ -337,6 +337,7 @@ compare_actions(const struct flower_action *a, const struct flower_action *b,
     case FLOWER_ACT_VLAN_POP:
     case FLOWER_ACT_CT_CLEAR:
     case FLOWER_ACT_TUNNEL_RELEASE:
+    case FLOWER_ACT_PTYPE_HOST:
         break;
     case FLOWER_ACT_REDIRECT:
     case FLOWER_ACT_MIRROR:

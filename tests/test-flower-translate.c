@@ -249,6 +249,9 @@ print_tc_actions(const struct flower_rule *rule)
         case FLOWER_ACT_MIRROR:
             printf(" mirror(%"PRIu32")", a->ifindex);
             break;
+        case FLOWER_ACT_PTYPE_HOST:
+            printf(" ptype-host");
+            break;
         case FLOWER_ACT_REDIRECT_INGRESS:
             printf(" ingress-redirect(%"PRIu32")", a->ifindex);
             break;
