@@ -106,17 +106,18 @@ rule_l2_len(const struct flower_rule *rule)
 /* Converts kernel counters of 'rule' plus 'base' into OVS stats, adding
  * 'l2_len' bytes a packet (see rule_l2_len()). */
 static void
-rule_stats(const struct flower_rule *rule, const struct dpif_flow_stats *base,
-           uint8_t l2_len, struct dpif_flow_stats *stats)
+counters_to_stats(const struct flower_stats *counters,
+                  const struct dpif_flow_stats *base, uint8_t l2_len,
+                  struct dpif_flow_stats *stats)
 {
     long long int used = 0;
 
-    if (rule->stats.n_packets && rule->stats.has_lastuse) {
-        used = time_msec() - rule->stats.lastuse_ms;
+    if (counters->n_packets && counters->has_lastuse) {
+        used = time_msec() - counters->lastuse_ms;
     }
     memset(stats, 0, sizeof *stats);
-    stats->n_packets = rule->stats.n_packets;
-    stats->n_bytes = rule->stats.n_bytes + rule->stats.n_packets * l2_len;
+    stats->n_packets = counters->n_packets;
+    stats->n_bytes = counters->n_bytes + counters->n_packets * l2_len;
     stats->used = used;
     if (base) {
         stats->n_packets += base->n_packets;
@@ -126,13 +127,26 @@ rule_stats(const struct flower_rule *rule, const struct dpif_flow_stats *base,
 }
 
 static void
-rule_attrs(const struct flower_rule *rule, struct dpif_flow_attrs *attrs)
+rule_stats(const struct flower_rule *rule, const struct dpif_flow_stats *base,
+           uint8_t l2_len, struct dpif_flow_stats *stats)
+{
+    counters_to_stats(&rule->stats, base, l2_len, stats);
+}
+
+static void
+flags_to_attrs(bool in_hw, uint32_t flags, struct dpif_flow_attrs *attrs)
 {
     /* A rule in TC's software path is offloaded when the user asked for
      * exactly that (skip_hw); otherwise only when the hardware took it. */
-    attrs->offloaded = rule->in_hw || (rule->flags & TCA_CLS_FLAGS_SKIP_HW);
+    attrs->offloaded = in_hw || (flags & TCA_CLS_FLAGS_SKIP_HW);
     attrs->dp_layer = "tc";
-    attrs->dp_extra_info = rule->in_hw ? "in_hw" : "not_in_hw";
+    attrs->dp_extra_info = in_hw ? "in_hw" : "not_in_hw";
+}
+
+static void
+rule_attrs(const struct flower_rule *rule, struct dpif_flow_attrs *attrs)
+{
+    flags_to_attrs(rule->in_hw, rule->flags, attrs);
 }
 
 /* Fills 'match' and 'actions' (in 'buf') from a rule read back from the
@@ -641,15 +655,16 @@ netdev_tc_flow_dump_destroy(struct netdev_flow_dump *dump_)
 /* The revalidators' dumps: just ufids and counters.  Terse TC dumps carry
  * no times, so the last use is 0, which tells the revalidator to take it
  * from the packet count (udpif_update_used()); the last use of a rule that
- * this one replaced would be older than the flow's real one. */
+ * this one replaced would be older than the flow's real one.  'match' is
+ * left alone: OVS reads no match from a terse dump, and this runs for every
+ * flow, twice a second. */
 static bool
-dump_next_terse(struct tc_flow_dump *dump, struct match *match,
+dump_next_terse(struct tc_flow_dump *dump, struct match *match OVS_UNUSED,
                 struct dpif_flow_stats *stats, struct dpif_flow_attrs *attrs,
                 ovs_u128 *ufid)
 {
     while (dump->next < dump->array.n) {
         const struct terse_rule *tr = &dump->array.terse_rules[dump->next++];
-        struct flower_rule rule;
         struct tc_flow *flow;
 
         ovs_mutex_lock(&tc_flow_map_mutex);
@@ -658,17 +673,12 @@ dump_next_terse(struct tc_flow_dump *dump, struct match *match,
             ovs_mutex_unlock(&tc_flow_map_mutex);
             continue;
         }
-        memset(&rule, 0, sizeof rule);
-        rule.stats = tr->stats;
-        rule.in_hw = tr->in_hw;
-        rule.flags = tr->flags;
-        rule_stats(&rule, &flow->base, flow->l2_len, stats);
+        counters_to_stats(&tr->stats, &flow->base, flow->l2_len, stats);
         stats->used = 0;
         ovs_mutex_unlock(&tc_flow_map_mutex);
 
         *ufid = tr->ufid;
-        match_init_catchall(match);
-        rule_attrs(&rule, attrs);
+        flags_to_attrs(tr->in_hw, tr->flags, attrs);
         return true;
     }
     return false;
