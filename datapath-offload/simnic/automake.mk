@@ -1,0 +1,45 @@
+# simnic: a software SmartNIC, built as the DPDK vdev plugin
+# librte_net_simnic.so (loaded with EAL's "-d").  It is a plugin of
+# DPDK, not part of ovs-vswitchd, so it is built with DPDK's flags and not
+# OVS's, by hand rather than through libtool (which builds no shared
+# libraries here).
+SIMNIC_PMD_SRC = \
+	datapath-offload/simnic/simnic-actions.c \
+	datapath-offload/simnic/simnic-actions.h \
+	datapath-offload/simnic/simnic-apply.c \
+	datapath-offload/simnic/simnic-cls.c \
+	datapath-offload/simnic/simnic-cls.h \
+	datapath-offload/simnic/simnic-ethdev.c \
+	datapath-offload/simnic/simnic-flow.c \
+	datapath-offload/simnic/simnic-flow.h \
+	datapath-offload/simnic/simnic-io.c \
+	datapath-offload/simnic/simnic-key.c \
+	datapath-offload/simnic/simnic-key.h \
+	datapath-offload/simnic/simnic-private.h
+EXTRA_DIST += $(SIMNIC_PMD_SRC) \
+	datapath-offload/simnic/extract-driver-headers.sh
+
+if SIMNIC
+SIMNIC_SO = datapath-offload/simnic/librte_net_simnic.so
+# The driver-SDK headers Debian does not ship, from its source tarball.
+SIMNIC_HDR_DIR = datapath-offload/simnic/dpdk-driver-headers
+SIMNIC_PMD_FLAGS = -O2 -g -fPIC -Wall -Wextra -DALLOW_INTERNAL_API \
+	-I$(SIMNIC_HDR_DIR) $(DPDK_CFLAGS)
+
+$(SIMNIC_HDR_DIR)/.stamp: $(srcdir)/datapath-offload/simnic/extract-driver-headers.sh
+	$(AM_V_GEN)$(SHELL) $(srcdir)/datapath-offload/simnic/extract-driver-headers.sh \
+	  '$(DPDK_SOURCE_TARBALL)' '$(DPDK_VERSION)' $(SIMNIC_HDR_DIR) && \
+	touch $@
+
+$(SIMNIC_SO): $(SIMNIC_PMD_SRC) $(SIMNIC_HDR_DIR)/.stamp
+	$(AM_V_CCLD)$(CC) $(SIMNIC_PMD_FLAGS) $(CFLAGS) -shared -o $@ \
+	  $(addprefix $(srcdir)/,$(filter %.c,$(SIMNIC_PMD_SRC))) \
+	  $(DPDK_LIBS)
+
+all-local: $(SIMNIC_SO)
+CLEANFILES += $(SIMNIC_SO)
+clean-local: clean-simnic
+clean-simnic:
+	rm -rf $(SIMNIC_HDR_DIR)
+.PHONY: clean-simnic
+endif
