@@ -21,9 +21,12 @@ EXTRA_DIST += $(SIMNIC_PMD_SRC) \
 
 if SIMNIC
 SIMNIC_SO = datapath-offload/simnic/librte_net_simnic.so
+endif
 # The driver-SDK headers Debian does not ship, from its source tarball.
 SIMNIC_HDR_DIR = datapath-offload/simnic/dpdk-driver-headers
-SIMNIC_PMD_FLAGS = -O2 -g -fPIC -Wall -Wextra -DALLOW_INTERNAL_API \
+# rte_flow_conv() (DPDK's names of item and action types) is experimental.
+SIMNIC_PMD_FLAGS = -O2 -g -fPIC -Wall -Wextra \
+	-DALLOW_INTERNAL_API -DALLOW_EXPERIMENTAL_API \
 	-I$(SIMNIC_HDR_DIR) $(DPDK_CFLAGS)
 
 $(SIMNIC_HDR_DIR)/.stamp: $(srcdir)/datapath-offload/simnic/extract-driver-headers.sh
@@ -31,15 +34,14 @@ $(SIMNIC_HDR_DIR)/.stamp: $(srcdir)/datapath-offload/simnic/extract-driver-heade
 	  '$(DPDK_SOURCE_TARBALL)' '$(DPDK_VERSION)' $(SIMNIC_HDR_DIR) && \
 	touch $@
 
-$(SIMNIC_SO): $(SIMNIC_PMD_SRC) $(SIMNIC_HDR_DIR)/.stamp
+datapath-offload/simnic/librte_net_simnic.so: $(SIMNIC_PMD_SRC) $(SIMNIC_HDR_DIR)/.stamp
 	$(AM_V_CCLD)$(CC) $(SIMNIC_PMD_FLAGS) $(CFLAGS) -shared -o $@ \
 	  $(addprefix $(srcdir)/,$(filter %.c,$(SIMNIC_PMD_SRC))) \
 	  $(DPDK_LIBS)
 
 all-local: $(SIMNIC_SO)
-CLEANFILES += $(SIMNIC_SO)
+CLEANFILES += datapath-offload/simnic/librte_net_simnic.so
 clean-local: clean-simnic
 clean-simnic:
 	rm -rf $(SIMNIC_HDR_DIR)
 .PHONY: clean-simnic
-endif

@@ -28,12 +28,10 @@
 
 struct action_class {
     enum rte_flow_action_type type;
-    const char *name;
     unsigned int profiles;
 };
 
-#define ACTION(TYPE, PROFILES) \
-    { RTE_FLOW_ACTION_TYPE_##TYPE, #TYPE, PROFILES }
+#define ACTION(TYPE, PROFILES) { RTE_FLOW_ACTION_TYPE_##TYPE, PROFILES }
 
 static const struct action_class action_classes[] = {
     ACTION(END, P_ALL),
@@ -78,12 +76,17 @@ action_class_find(enum rte_flow_action_type type)
     return NULL;
 }
 
+/* DPDK's name of an action type, for error messages. */
 const char *
 simnic_action_name(enum rte_flow_action_type type)
 {
-    const struct action_class *class = action_class_find(type);
+    const char *name = NULL;
 
-    return class ? class->name : "unknown";
+    if (rte_flow_conv(RTE_FLOW_CONV_OP_ACTION_NAME_PTR, &name, sizeof name,
+                      (const void *) (uintptr_t) type, NULL) < 0 || !name) {
+        return "unknown";
+    }
+    return name;
 }
 
 bool

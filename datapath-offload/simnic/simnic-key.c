@@ -20,8 +20,9 @@
 #define VXLAN_PORT 4789
 #define GENEVE_PORT 6081
 
-/* Where a field goes: in the current layer, or at the top of the key. */
-enum key_scope { IN_LAYER, IN_KEY };
+/* Where a field goes: in the current layer, at the top of the key, or
+ * nowhere because code of its own handles it. */
+enum key_scope { IN_LAYER, IN_KEY, IN_CODE };
 
 struct item_field {
     enum rte_flow_item_type type;
@@ -40,7 +41,9 @@ static const struct item_field item_fields[] = {
     LAYER(ETH, struct rte_flow_item_eth, hdr.dst_addr, dst_mac),
     LAYER(ETH, struct rte_flow_item_eth, hdr.src_addr, src_mac),
     LAYER(ETH, struct rte_flow_item_eth, hdr.ether_type, eth_type),
-    /* VLAN's tci has its own code: which tag it is depends on position. */
+    /* Which tag a VLAN item's TCI is depends on its position. */
+    { RTE_FLOW_ITEM_TYPE_VLAN, offsetof(struct rte_flow_item_vlan, tci),
+      sizeof(rte_be16_t), IN_CODE, 0 },
     LAYER(VLAN, struct rte_flow_item_vlan, inner_type, l3_type),
     LAYER(IPV4, struct rte_flow_item_ipv4, hdr.type_of_service, ip_tos),
     LAYER(IPV4, struct rte_flow_item_ipv4, hdr.time_to_live, ip_ttl),
@@ -76,7 +79,6 @@ static const struct item_field item_fields[] = {
  * presence implies (an EtherType, an IP protocol). */
 struct item_class {
     enum rte_flow_item_type type;
-    const char *name;
     size_t size;
     const void *default_mask;
     uint16_t l3_type;
@@ -84,39 +86,39 @@ struct item_class {
 };
 
 static const struct item_class item_classes[] = {
-    { RTE_FLOW_ITEM_TYPE_ETH, "ETH", sizeof(struct rte_flow_item_eth),
+    { RTE_FLOW_ITEM_TYPE_ETH, sizeof(struct rte_flow_item_eth),
       &rte_flow_item_eth_mask, 0, 0 },
-    { RTE_FLOW_ITEM_TYPE_VLAN, "VLAN", sizeof(struct rte_flow_item_vlan),
+    { RTE_FLOW_ITEM_TYPE_VLAN, sizeof(struct rte_flow_item_vlan),
       &rte_flow_item_vlan_mask, 0, 0 },
-    { RTE_FLOW_ITEM_TYPE_IPV4, "IPV4", sizeof(struct rte_flow_item_ipv4),
+    { RTE_FLOW_ITEM_TYPE_IPV4, sizeof(struct rte_flow_item_ipv4),
       &rte_flow_item_ipv4_mask, RTE_ETHER_TYPE_IPV4, 0 },
-    { RTE_FLOW_ITEM_TYPE_IPV6, "IPV6", sizeof(struct rte_flow_item_ipv6),
+    { RTE_FLOW_ITEM_TYPE_IPV6, sizeof(struct rte_flow_item_ipv6),
       &rte_flow_item_ipv6_mask, RTE_ETHER_TYPE_IPV6, 0 },
-    { RTE_FLOW_ITEM_TYPE_TCP, "TCP", sizeof(struct rte_flow_item_tcp),
+    { RTE_FLOW_ITEM_TYPE_TCP, sizeof(struct rte_flow_item_tcp),
       &rte_flow_item_tcp_mask, 0, IPPROTO_TCP },
-    { RTE_FLOW_ITEM_TYPE_UDP, "UDP", sizeof(struct rte_flow_item_udp),
+    { RTE_FLOW_ITEM_TYPE_UDP, sizeof(struct rte_flow_item_udp),
       &rte_flow_item_udp_mask, 0, IPPROTO_UDP },
-    { RTE_FLOW_ITEM_TYPE_SCTP, "SCTP", sizeof(struct rte_flow_item_sctp),
+    { RTE_FLOW_ITEM_TYPE_SCTP, sizeof(struct rte_flow_item_sctp),
       &rte_flow_item_sctp_mask, 0, IPPROTO_SCTP },
-    { RTE_FLOW_ITEM_TYPE_ICMP, "ICMP", sizeof(struct rte_flow_item_icmp),
+    { RTE_FLOW_ITEM_TYPE_ICMP, sizeof(struct rte_flow_item_icmp),
       &rte_flow_item_icmp_mask, 0, IPPROTO_ICMP },
-    { RTE_FLOW_ITEM_TYPE_ICMP6, "ICMP6", sizeof(struct rte_flow_item_icmp6),
+    { RTE_FLOW_ITEM_TYPE_ICMP6, sizeof(struct rte_flow_item_icmp6),
       &rte_flow_item_icmp6_mask, 0, IPPROTO_ICMPV6 },
-    { RTE_FLOW_ITEM_TYPE_VXLAN, "VXLAN", sizeof(struct rte_flow_item_vxlan),
+    { RTE_FLOW_ITEM_TYPE_VXLAN, sizeof(struct rte_flow_item_vxlan),
       &rte_flow_item_vxlan_mask, 0, IPPROTO_UDP },
-    { RTE_FLOW_ITEM_TYPE_GENEVE, "GENEVE",
+    { RTE_FLOW_ITEM_TYPE_GENEVE,
       sizeof(struct rte_flow_item_geneve), &rte_flow_item_geneve_mask,
       0, IPPROTO_UDP },
-    { RTE_FLOW_ITEM_TYPE_PORT_ID, "PORT_ID",
+    { RTE_FLOW_ITEM_TYPE_PORT_ID,
       sizeof(struct rte_flow_item_port_id), &rte_flow_item_port_id_mask,
       0, 0 },
-    { RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT, "REPRESENTED_PORT",
+    { RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT,
       sizeof(struct rte_flow_item_ethdev), &rte_flow_item_ethdev_mask,
       0, 0 },
-    { RTE_FLOW_ITEM_TYPE_MARK, "MARK", sizeof(struct rte_flow_item_mark),
+    { RTE_FLOW_ITEM_TYPE_MARK, sizeof(struct rte_flow_item_mark),
       &rte_flow_item_mark_mask, 0, 0 },
-    { RTE_FLOW_ITEM_TYPE_VOID, "VOID", 0, NULL, 0, 0 },
-    { RTE_FLOW_ITEM_TYPE_END, "END", 0, NULL, 0, 0 },
+    { RTE_FLOW_ITEM_TYPE_VOID, 0, NULL, 0, 0 },
+    { RTE_FLOW_ITEM_TYPE_END, 0, NULL, 0, 0 },
 };
 
 static const struct item_class *
@@ -130,13 +132,17 @@ item_class_find(enum rte_flow_item_type type)
     return NULL;
 }
 
-/* The name of an item type, for error messages. */
+/* DPDK's name of an item type, for error messages. */
 const char *
 simnic_item_name(enum rte_flow_item_type type)
 {
-    const struct item_class *class = item_class_find(type);
+    const char *name = NULL;
 
-    return class ? class->name : "unknown";
+    if (rte_flow_conv(RTE_FLOW_CONV_OP_ITEM_NAME_PTR, &name, sizeof name,
+                      (const void *) (uintptr_t) type, NULL) < 0 || !name) {
+        return "unknown";
+    }
+    return name;
 }
 
 /* Sets 'error' to "item TYPE: msg".  The message lives in a per-thread
@@ -195,9 +201,12 @@ apply_item_fields(const struct item_class *class, const uint8_t *spec,
         if (f->type != class->type) {
             continue;
         }
+        memset(rest + f->item_ofs, 0, f->size);
+        if (f->scope == IN_CODE) {
+            continue;
+        }
         set_field((uint8_t *) key, (uint8_t *) mask, ofs,
                   spec + f->item_ofs, item_mask + f->item_ofs, f->size);
-        memset(rest + f->item_ofs, 0, f->size);
     }
     for (size_t i = 0; i < class->size; i++) {
         if (rest[i]) {
