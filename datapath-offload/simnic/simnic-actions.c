@@ -111,7 +111,7 @@ action_error(struct rte_flow_error *error, const struct rte_flow_action *a,
 
     snprintf(buf, sizeof buf, "action %s (%d): %s",
              simnic_action_name(a->type), (int) a->type, msg);
-    return -rte_flow_error_set(error, err, RTE_FLOW_ERROR_TYPE_ACTION, a,
+    return rte_flow_error_set(error, err, RTE_FLOW_ERROR_TYPE_ACTION, a,
                                buf);
 }
 
@@ -396,7 +396,7 @@ simnic_actions_compile(const struct rte_flow_action actions[],
 
     memset(out, 0, sizeof *out);
     if (!actions) {
-        return -rte_flow_error_set(error, EINVAL,
+        return rte_flow_error_set(error, EINVAL,
                                    RTE_FLOW_ERROR_TYPE_ACTION_NUM, NULL,
                                    "no actions");
     }

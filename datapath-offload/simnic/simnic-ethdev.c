@@ -351,7 +351,7 @@ transfer_check(struct rte_eth_dev *dev, const struct rte_flow_attr *attr,
 
     if (attr && attr->transfer
         && domain_proxy(port->domain) != port->port_id) {
-        return -rte_flow_error_set(error, EINVAL,
+        return rte_flow_error_set(error, EINVAL,
                                    RTE_FLOW_ERROR_TYPE_ATTR_TRANSFER, NULL,
                                    "transfer rules are managed through the "
                                    "domain's transfer proxy port");

@@ -102,16 +102,16 @@ static int
 attr_check(const struct rte_flow_attr *attr, struct rte_flow_error *error)
 {
     if (!attr) {
-        return -rte_flow_error_set(error, EINVAL, RTE_FLOW_ERROR_TYPE_ATTR,
+        return rte_flow_error_set(error, EINVAL, RTE_FLOW_ERROR_TYPE_ATTR,
                                    NULL, "no attributes");
     }
     if (attr->egress) {
-        return -rte_flow_error_set(error, ENOTSUP,
+        return rte_flow_error_set(error, ENOTSUP,
                                    RTE_FLOW_ERROR_TYPE_ATTR_EGRESS, attr,
                                    "egress rules are not supported");
     }
     if (!attr->ingress && !attr->transfer) {
-        return -rte_flow_error_set(error, EINVAL, RTE_FLOW_ERROR_TYPE_ATTR,
+        return rte_flow_error_set(error, EINVAL, RTE_FLOW_ERROR_TYPE_ATTR,
                                    attr, "a rule must be ingress or "
                                    "transfer");
     }
@@ -140,7 +140,7 @@ rule_translate(struct simnic_engine *e, const struct simnic_flow_ctx *ctx,
         key->transfer = 1;
     } else {
         if (mask->in_port && key->in_port != ctx->port_id) {
-            return -rte_flow_error_set(error, ENOTSUP,
+            return rte_flow_error_set(error, ENOTSUP,
                                        RTE_FLOW_ERROR_TYPE_ITEM, NULL,
                                        "an ingress rule only matches its "
                                        "own port; use transfer");
@@ -297,7 +297,7 @@ simnic_flow_destroy(struct simnic_engine *e, uint16_t port,
     }
     rte_rwlock_write_unlock(&e->lock);
     if (!r) {
-        return -rte_flow_error_set(error, EINVAL, RTE_FLOW_ERROR_TYPE_HANDLE,
+        return rte_flow_error_set(error, EINVAL, RTE_FLOW_ERROR_TYPE_HANDLE,
                                    flow, "no such flow on this port");
     }
     return 0;
@@ -331,7 +331,7 @@ simnic_flow_query(struct simnic_engine *e, uint16_t port,
     int err = 0;
 
     if (!action || action->type != RTE_FLOW_ACTION_TYPE_COUNT || !data) {
-        return -rte_flow_error_set(error, ENOTSUP,
+        return rte_flow_error_set(error, ENOTSUP,
                                    RTE_FLOW_ERROR_TYPE_ACTION, action,
                                    "only COUNT can be queried");
     }
@@ -340,10 +340,10 @@ simnic_flow_query(struct simnic_engine *e, uint16_t port,
     rte_rwlock_read_lock(&e->lock);
     r = rule_from_handle(e, port, flow);
     if (!r) {
-        err = -rte_flow_error_set(error, EINVAL, RTE_FLOW_ERROR_TYPE_HANDLE,
+        err = rte_flow_error_set(error, EINVAL, RTE_FLOW_ERROR_TYPE_HANDLE,
                                   flow, "no such flow on this port");
     } else if (!r->actions.has_count) {
-        err = -rte_flow_error_set(error, ENOTSUP,
+        err = rte_flow_error_set(error, ENOTSUP,
                                   RTE_FLOW_ERROR_TYPE_ACTION, action,
                                   "the flow has no COUNT action");
     } else if (count->reset) {

@@ -159,7 +159,7 @@ item_error(struct rte_flow_error *error, const struct rte_flow_item *item,
     } else {
         snprintf(buf, sizeof buf, "%s", msg);
     }
-    return -rte_flow_error_set(error, ENOTSUP, type, item, buf);
+    return rte_flow_error_set(error, ENOTSUP, type, item, buf);
 }
 
 /* ORs 'size' bytes of spec&mask into key and mask at 'ofs'. */
