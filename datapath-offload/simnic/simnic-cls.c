@@ -15,6 +15,10 @@ struct simnic_subtable {
      * is not raised when rules go, which keeps it a valid bound. */
     uint32_t min_priority;
     uint32_t n_rules;
+    /* The words of the key the mask covers: only they are hashed and
+     * compared, most of a key being unmasked in most rules. */
+    uint8_t words[SIMNIC_KEY_WORDS];
+    uint8_t n_words;
     uint32_t n_buckets;                 /* A power of 2. */
     struct simnic_cls_rule **buckets;
 };
@@ -30,18 +34,41 @@ struct simnic_cls {
     uint32_t n_subtables;
 };
 
+/* Hashes the words of 'key' that 'st' masks, after masking them. */
 static uint32_t
-key_hash(const struct simnic_key *key)
+masked_hash(const struct simnic_subtable *st, const struct simnic_key *key)
 {
-    const uint64_t *p = (const uint64_t *) key;
+    const uint64_t *k = (const uint64_t *) key;
+    const uint64_t *m = (const uint64_t *) &st->mask;
     uint64_t h = 0x9e3779b97f4a7c15ULL;
 
-    for (size_t i = 0; i < SIMNIC_KEY_WORDS; i++) {
-        h ^= p[i];
+    for (unsigned int i = 0; i < st->n_words; i++) {
+        unsigned int w = st->words[i];
+
+        h ^= k[w] & m[w];
         h *= 0xff51afd7ed558ccdULL;
         h ^= h >> 33;
     }
     return (uint32_t) (h ^ (h >> 32));
+}
+
+/* Whether masked 'key' equals rule key 'rk' (already masked). */
+static bool
+masked_equal(const struct simnic_subtable *st, const struct simnic_key *rk,
+             const struct simnic_key *key)
+{
+    const uint64_t *r = (const uint64_t *) rk;
+    const uint64_t *k = (const uint64_t *) key;
+    const uint64_t *m = (const uint64_t *) &st->mask;
+
+    for (unsigned int i = 0; i < st->n_words; i++) {
+        unsigned int w = st->words[i];
+
+        if (r[w] != (k[w] & m[w])) {
+            return false;
+        }
+    }
+    return true;
 }
 
 struct simnic_cls *
@@ -168,6 +195,11 @@ simnic_cls_insert(struct simnic_cls *cls, struct simnic_cls_rule *rule,
             return ENOMEM;
         }
         st->mask = *mask;
+        for (unsigned int i = 0; i < SIMNIC_KEY_WORDS; i++) {
+            if (((const uint64_t *) mask)[i]) {
+                st->words[st->n_words++] = i;
+            }
+        }
         st->min_priority = rule->priority;
         subtable_link(g, st);
         cls->n_subtables++;
@@ -184,7 +216,7 @@ simnic_cls_insert(struct simnic_cls *cls, struct simnic_cls_rule *rule,
         subtable_link(g, st);
     }
     simnic_key_and(&rule->key, &rule->key, mask);
-    rule->hash = key_hash(&rule->key);
+    rule->hash = masked_hash(st, &rule->key);
     rule->subtable = st;
     rule->hnext = st->buckets[rule->hash & (st->n_buckets - 1)];
     st->buckets[rule->hash & (st->n_buckets - 1)] = rule;
@@ -234,18 +266,16 @@ simnic_cls_lookup(const struct simnic_cls *cls, uint32_t group,
     }
     for (const struct simnic_subtable *st = g->subtables; st;
          st = st->next) {
-        struct simnic_key masked;
         uint32_t hash;
 
         if (best && best->priority < st->min_priority) {
             break;
         }
-        simnic_key_and(&masked, key, &st->mask);
-        hash = key_hash(&masked);
+        hash = masked_hash(st, key);
         for (const struct simnic_cls_rule *r
                  = st->buckets[hash & (st->n_buckets - 1)];
              r; r = r->hnext) {
-            if (r->hash == hash && simnic_key_equal(&r->key, &masked)
+            if (r->hash == hash && masked_equal(st, &r->key, key)
                 && better(r, best)) {
                 best = r;
             }

@@ -39,6 +39,8 @@ struct simnic_engine {
     uint32_t n_free;
     uint64_t next_seq;
     uint64_t n_creates;                 /* For fault injection. */
+    uint32_t n_transfer;                /* Transfer rules, to skip the
+                                         * transfer lookup without any. */
     char msg[128];                      /* For messages with numbers. */
 };
 
@@ -261,6 +263,7 @@ simnic_flow_create(struct simnic_engine *e,
         goto out;
     }
     slot = e->free_slots[--e->n_free];
+    e->n_transfer += r->transfer;
     r->slot = slot;
     e->slots[slot] = r;
     handle = handle_from_slot(e, slot);
@@ -278,6 +281,7 @@ static void
 rule_remove(struct simnic_engine *e, struct simnic_rule *r)
 {
     simnic_cls_remove(e->cls, &r->cls);
+    e->n_transfer -= r->transfer;
     e->slots[r->slot] = NULL;
     e->gens[r->slot]++;
     e->free_slots[e->n_free++] = r->slot;
@@ -427,8 +431,11 @@ simnic_engine_classify(struct simnic_engine *e, uint16_t in_port,
     memset(&v, 0, sizeof v);
     res->disposition = SIMNIC_DELIVER;
     res->queue = 0;
-    fate = classify_pass(e, in_port, true, m, &v, &hit);
-    if (fate == SIMNIC_FATE_NONE) {
+    fate = (e->n_transfer
+            ? classify_pass(e, in_port, true, m, &v, &hit)
+            : SIMNIC_FATE_NONE);
+    if (fate == SIMNIC_FATE_NONE
+        && e->n_transfer < simnic_engine_n_rules(e)) {
         /* No e-switch decision: the packet reaches the port, whose own
          * ingress rules apply. */
         fate = classify_pass(e, in_port, false, m, &v, &hit);
