@@ -3,18 +3,22 @@
 # DPDK, not part of ovs-vswitchd, so it is built with DPDK's flags and not
 # OVS's, by hand rather than through libtool (which builds no shared
 # libraries here).
-SIMNIC_PMD_SRC = \
+#
+# The flow engine needs neither ethdev's driver headers nor EAL, and is
+# also linked into tests/test-simnic-engine.
+SIMNIC_ENGINE_SRC = \
 	datapath-offload/simnic/simnic-actions.c \
 	datapath-offload/simnic/simnic-actions.h \
 	datapath-offload/simnic/simnic-apply.c \
 	datapath-offload/simnic/simnic-cls.c \
 	datapath-offload/simnic/simnic-cls.h \
-	datapath-offload/simnic/simnic-ethdev.c \
 	datapath-offload/simnic/simnic-flow.c \
 	datapath-offload/simnic/simnic-flow.h \
-	datapath-offload/simnic/simnic-io.c \
 	datapath-offload/simnic/simnic-key.c \
-	datapath-offload/simnic/simnic-key.h \
+	datapath-offload/simnic/simnic-key.h
+SIMNIC_PMD_SRC = $(SIMNIC_ENGINE_SRC) \
+	datapath-offload/simnic/simnic-ethdev.c \
+	datapath-offload/simnic/simnic-io.c \
 	datapath-offload/simnic/simnic-private.h
 EXTRA_DIST += $(SIMNIC_PMD_SRC) \
 	datapath-offload/simnic/extract-driver-headers.sh
@@ -45,3 +49,19 @@ clean-local: clean-simnic
 clean-simnic:
 	rm -rf $(SIMNIC_HDR_DIR)
 .PHONY: clean-simnic
+
+# Unit tests of the engine, and its lookup cost with 1, 1k and 100k rules.
+if SIMNIC
+check_PROGRAMS += tests/test-simnic-engine
+endif
+tests_test_simnic_engine_SOURCES = tests/test-simnic-engine.c \
+	$(SIMNIC_ENGINE_SRC)
+tests_test_simnic_engine_CPPFLAGS = -I$(top_srcdir)/datapath-offload/simnic
+tests_test_simnic_engine_CFLAGS = -O2 -g -Wall -Wextra \
+	-DALLOW_EXPERIMENTAL_API $(DPDK_CFLAGS)
+tests_test_simnic_engine_LDADD = $(DPDK_LIBS)
+
+SIMNIC_BENCH_N = 1 1000 100000
+bench-simnic: tests/test-simnic-engine$(EXEEXT)
+	tests/test-simnic-engine$(EXEEXT) bench $(SIMNIC_BENCH_N)
+.PHONY: bench-simnic
