@@ -161,6 +161,26 @@ class icmp(Layer):
         return h[:2] + struct.pack('!H', csum(h)) + h[4:]
 
 
+class icmp6(Layer):
+    proto = 58
+
+    def __init__(self, type=128, code=0):
+        self.type, self.code = type, code
+
+    def build(self, rest, prev, nxt):
+        h = struct.pack('!BBHI', self.type, self.code, 0, 0) + rest
+        c = csum(prev.pseudo(58, len(h)) + h)
+        return h[:2] + struct.pack('!H', c) + h[4:]
+
+
+class geneve(Layer):
+    def __init__(self, vni=0):
+        self.vni = vni
+
+    def build(self, rest, prev, nxt):
+        return struct.pack('!HHI', 0, 0x6558, self.vni << 8) + rest
+
+
 class vxlan(Layer):
     def __init__(self, vni=0):
         self.vni = vni
@@ -189,7 +209,8 @@ class raw(payload):
 
 def frame(spec):
     names = dict(eth=eth, vlan=vlan, ipv4=ipv4, ipv6=ipv6, udp=udp, tcp=tcp,
-                 icmp=icmp, vxlan=vxlan, payload=payload, raw=raw)
+                 icmp=icmp, icmp6=icmp6, geneve=geneve, vxlan=vxlan,
+                 payload=payload, raw=raw)
     f = as_stack(eval(spec, {'__builtins__': {}}, names))
     if not isinstance(f.stack[-1], payload):
         f = f / payload()
