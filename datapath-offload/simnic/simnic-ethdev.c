@@ -547,7 +547,7 @@ domain_join(const char *name, const struct simnic_engine_config *cfg,
     struct simnic_domain *d = NULL;
 
     for (d = name[0] ? domains : NULL; d; d = d->next) {
-        if (!strcmp(d->name, name)) {
+        if (!d->lone && !strcmp(d->name, name)) {
             break;
         }
     }
@@ -558,6 +558,8 @@ domain_join(const char *name, const struct simnic_engine_config *cfg,
         }
         snprintf(d->name, sizeof d->name, "%s",
                  name[0] ? name : port->iface);
+        d->lone = !name[0];
+        d->cfg = *cfg;
         d->engine = simnic_engine_create(cfg);
         if (!d->engine || rte_eth_switch_domain_alloc(&d->domain_id)) {
             simnic_engine_destroy(d->engine);
@@ -569,6 +571,11 @@ domain_join(const char *name, const struct simnic_engine_config *cfg,
     } else if (d->n_ports >= SIMNIC_MAX_DOMAIN_PORTS) {
         SIMNIC_LOG(ERR, "domain %s is full\n", name);
         return NULL;
+    } else if (memcmp(&d->cfg, cfg, sizeof *cfg)) {
+        /* One table, one set of settings: the first port's. */
+        SIMNIC_LOG(WARNING, "%s: domain %s keeps its first port's profile, "
+                   "max_rules and fault injection settings\n", port->iface,
+                   name);
     }
     port->switch_port = d->n_ports;
     d->ports[d->n_ports++] = port;

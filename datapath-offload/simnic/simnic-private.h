@@ -27,6 +27,8 @@ struct simnic_domain {
     struct simnic_domain *next;
     char name[64];
     uint16_t domain_id;         /* From rte_eth_switch_domain_alloc(). */
+    bool lone;                  /* A port's own, without domain=. */
+    struct simnic_engine_config cfg;    /* The first port's settings. */
     struct simnic_engine *engine;
     struct simnic_port *ports[SIMNIC_MAX_DOMAIN_PORTS];
     unsigned int n_ports;
