@@ -182,10 +182,34 @@ test_handles(void)
     CHECK(simnic_flow_destroy(e, 0, f, &error) == -EINVAL);
     CHECK(simnic_engine_n_rules(e) == 1);
 
+    /* Rules that own memory (encap data, RSS queues), destroyed one by
+     * one, flushed, and left for simnic_engine_destroy(): valgrind
+     * checks that all of it is freed. */
+    {
+        uint8_t data[14] = { 0x02 };
+        uint16_t queues[] = { 0 };
+        struct rte_flow_action_raw_encap raw = {
+            .data = data, .size = sizeof data,
+        };
+        struct rte_flow_action_rss rss = { .queue_num = 1,
+                                           .queue = queues };
+        struct rte_flow_action owning[] = {
+            { .type = RTE_FLOW_ACTION_TYPE_RAW_ENCAP, .conf = &raw },
+            { .type = RTE_FLOW_ACTION_TYPE_RSS, .conf = &rss },
+            { .type = RTE_FLOW_ACTION_TYPE_END },
+        };
+
+        f = rule_create(e, &ctx0, &r, owning, &error);
+        CHECK(f && simnic_flow_destroy(e, 0, f, &error) == 0);
+        CHECK(rule_create(e, &ctx0, &r, owning, &error));
+        CHECK(rule_create(e, &ctx1, &r, owning, &error));
+        CHECK(simnic_flow_flush(e, 0, &error) == 0);
+    }
+
     /* Flush only takes the port's own rules. */
     CHECK(rule_create(e, &ctx1, &r, acts, &error));
     CHECK(simnic_flow_flush(e, 0, &error) == 0);
-    CHECK(simnic_engine_n_rules(e) == 1);
+    CHECK(simnic_engine_n_rules(e) == 2);
     CHECK(classify_mark(e, 1, 1, 0x0a000002, 1) == 1);
     simnic_engine_destroy(e);
 }
