@@ -193,16 +193,17 @@ test_handles(void)
         };
         struct rte_flow_action_rss rss = { .queue_num = 1,
                                            .queue = queues };
+        struct rule_spec r3 = { .dst = 0x0a000003, .dst_mask = UINT32_MAX };
         struct rte_flow_action owning[] = {
             { .type = RTE_FLOW_ACTION_TYPE_RAW_ENCAP, .conf = &raw },
             { .type = RTE_FLOW_ACTION_TYPE_RSS, .conf = &rss },
             { .type = RTE_FLOW_ACTION_TYPE_END },
         };
 
-        f = rule_create(e, &ctx0, &r, owning, &error);
+        f = rule_create(e, &ctx0, &r3, owning, &error);
         CHECK(f && simnic_flow_destroy(e, 0, f, &error) == 0);
-        CHECK(rule_create(e, &ctx0, &r, owning, &error));
-        CHECK(rule_create(e, &ctx1, &r, owning, &error));
+        CHECK(rule_create(e, &ctx0, &r3, owning, &error));
+        CHECK(rule_create(e, &ctx1, &r3, owning, &error));
         CHECK(simnic_flow_flush(e, 0, &error) == 0);
     }
 
