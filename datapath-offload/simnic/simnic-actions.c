@@ -57,6 +57,8 @@ static const struct action_class action_classes[] = {
     ACTION(SET_IPV6_DST, P_FULL),
     ACTION(SET_TP_SRC, P_FULL),
     ACTION(SET_TP_DST, P_FULL),
+    ACTION(SET_IPV4_DSCP, P_FULL),
+    ACTION(SET_IPV6_DSCP, P_FULL),
     ACTION(SET_TTL, P_FULL),
     ACTION(DEC_TTL, P_FULL),
     ACTION(VXLAN_ENCAP, P_FULL),
@@ -347,6 +349,13 @@ compile_action(const struct rte_flow_action *a,
         break;
     case RTE_FLOW_ACTION_TYPE_SET_TTL:
         out->u8 = ((const struct rte_flow_action_set_ttl *) conf)->ttl_value;
+        break;
+    case RTE_FLOW_ACTION_TYPE_SET_IPV4_DSCP:
+    case RTE_FLOW_ACTION_TYPE_SET_IPV6_DSCP:
+        out->u8 = ((const struct rte_flow_action_set_dscp *) conf)->dscp;
+        if (out->u8 > 63) {
+            return action_error(error, a, EINVAL, "DSCP above 63");
+        }
         break;
     case RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP:
         return compile_vxlan_encap(a, out, error);

@@ -159,6 +159,10 @@ set_l3(struct packet *p, enum rte_flow_action_type type, const uint8_t *b)
         case RTE_FLOW_ACTION_TYPE_DEC_TTL:
             ip->time_to_live -= ip->time_to_live > 0;
             break;
+        case RTE_FLOW_ACTION_TYPE_SET_IPV4_DSCP:
+            /* DSCP is the upper 6 bits of the TOS; ECN stays. */
+            ip->type_of_service = (b[0] << 2) | (ip->type_of_service & 3);
+            break;
         default:
             return;
         }
@@ -178,6 +182,14 @@ set_l3(struct packet *p, enum rte_flow_action_type type, const uint8_t *b)
         case RTE_FLOW_ACTION_TYPE_DEC_TTL:
             ip6->hop_limits -= ip6->hop_limits > 0;
             break;
+        case RTE_FLOW_ACTION_TYPE_SET_IPV6_DSCP: {
+            /* Version (4), traffic class (DSCP 6, ECN 2), flow label. */
+            uint32_t vtc = rte_be_to_cpu_32(ip6->vtc_flow);
+
+            vtc = (vtc & ~(0x3fu << 22)) | ((uint32_t) b[0] << 22);
+            ip6->vtc_flow = rte_cpu_to_be_32(vtc);
+            break;
+        }
         default:
             return;
         }
@@ -344,6 +356,8 @@ simnic_actions_apply(const struct simnic_actions *acts, struct rte_mbuf *m,
         case RTE_FLOW_ACTION_TYPE_SET_IPV6_DST:
         case RTE_FLOW_ACTION_TYPE_SET_TTL:
         case RTE_FLOW_ACTION_TYPE_DEC_TTL:
+        case RTE_FLOW_ACTION_TYPE_SET_IPV4_DSCP:
+        case RTE_FLOW_ACTION_TYPE_SET_IPV6_DSCP:
             set_l3(&p, a->type, a->bytes);
             break;
         case RTE_FLOW_ACTION_TYPE_SET_TP_SRC:
