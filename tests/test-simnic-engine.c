@@ -145,7 +145,8 @@ classify_mark(struct simnic_engine *e, uint16_t port, uint32_t src,
     simnic_engine_read_lock(e);
     simnic_engine_classify(e, port, m, &res);
     simnic_engine_read_unlock(e);
-    return m->ol_flags & RTE_MBUF_F_RX_FDIR_ID ? (int64_t) m->hash.fdir.hi : -1;
+    return (m->ol_flags & RTE_MBUF_F_RX_FDIR_ID
+            ? (int64_t) m->hash.fdir.hi : -1);
 }
 
 /* Destroying a handle that is unknown, already destroyed or of another

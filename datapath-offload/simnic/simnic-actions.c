@@ -29,26 +29,30 @@
 struct action_class {
     enum rte_flow_action_type type;
     unsigned int profiles;
+    bool needs_conf;
 };
 
-#define ACTION(TYPE, PROFILES) { RTE_FLOW_ACTION_TYPE_##TYPE, PROFILES }
+#define ACTION(TYPE, PROFILES) \
+    { RTE_FLOW_ACTION_TYPE_##TYPE, PROFILES, true }
+#define ACTION_NO_CONF(TYPE, PROFILES) \
+    { RTE_FLOW_ACTION_TYPE_##TYPE, PROFILES, false }
 
 static const struct action_class action_classes[] = {
-    ACTION(END, P_ALL),
-    ACTION(VOID, P_ALL),
+    ACTION_NO_CONF(END, P_ALL),
+    ACTION_NO_CONF(VOID, P_ALL),
     ACTION(MARK, P_ALL),
-    ACTION(FLAG, P_ALL),
+    ACTION_NO_CONF(FLAG, P_ALL),
     ACTION(QUEUE, P_ALL),
-    ACTION(RSS, P_ALL),
-    ACTION(DROP, P_FULL),
-    ACTION(COUNT, P_FULL),
+    ACTION_NO_CONF(RSS, P_ALL),
+    ACTION_NO_CONF(DROP, P_FULL),
+    ACTION_NO_CONF(COUNT, P_FULL),
     ACTION(JUMP, P_FULL),
     ACTION(PORT_ID, P_FULL),
     ACTION(REPRESENTED_PORT, P_FULL),
     ACTION(OF_PUSH_VLAN, P_FULL),
     ACTION(OF_SET_VLAN_VID, P_FULL),
     ACTION(OF_SET_VLAN_PCP, P_FULL),
-    ACTION(OF_POP_VLAN, P_FULL),
+    ACTION_NO_CONF(OF_POP_VLAN, P_FULL),
     ACTION(SET_MAC_SRC, P_FULL),
     ACTION(SET_MAC_DST, P_FULL),
     ACTION(SET_IPV4_SRC, P_FULL),
@@ -60,9 +64,9 @@ static const struct action_class action_classes[] = {
     ACTION(SET_IPV4_DSCP, P_FULL),
     ACTION(SET_IPV6_DSCP, P_FULL),
     ACTION(SET_TTL, P_FULL),
-    ACTION(DEC_TTL, P_FULL),
+    ACTION_NO_CONF(DEC_TTL, P_FULL),
     ACTION(VXLAN_ENCAP, P_FULL),
-    ACTION(VXLAN_DECAP, P_FULL),
+    ACTION_NO_CONF(VXLAN_DECAP, P_FULL),
     ACTION(RAW_ENCAP, P_FULL),
     ACTION(RAW_DECAP, P_FULL),
 };
@@ -117,6 +121,96 @@ action_error(struct rte_flow_error *error, const struct rte_flow_action *a,
                                buf);
 }
 
+/* The largest header VXLAN_ENCAP builds. */
+#define VXLAN_HDR_MAX (RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv6_hdr) \
+                       + sizeof(struct rte_udp_hdr)                 \
+                       + sizeof(struct rte_vxlan_hdr))
+
+/* Adds the IPv4 or IPv6 header 'item' describes at 'hdr' + '*ofs'. */
+static void
+encap_add_ip(const struct rte_flow_item *item, uint8_t *hdr, uint16_t *ofs,
+             struct simnic_action *out)
+{
+    struct rte_ether_hdr *eth = (void *) hdr;
+
+    out->encap.l3_ofs = *ofs;
+    if (item->type == RTE_FLOW_ITEM_TYPE_IPV4) {
+        struct rte_ipv4_hdr *ip = (void *) (hdr + *ofs);
+
+        if (item->spec) {
+            *ip = ((const struct rte_flow_item_ipv4 *) item->spec)->hdr;
+        }
+        ip->version_ihl = RTE_IPV4_VHL_DEF;
+        ip->next_proto_id = IPPROTO_UDP;
+        ip->time_to_live = ip->time_to_live ? ip->time_to_live : 64;
+        eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+        out->encap.l3_type = 4;
+        *ofs += sizeof *ip;
+    } else {
+        struct rte_ipv6_hdr *ip6 = (void *) (hdr + *ofs);
+
+        if (item->spec) {
+            *ip6 = ((const struct rte_flow_item_ipv6 *) item->spec)->hdr;
+        }
+        ip6->vtc_flow |= RTE_BE32(6u << 28);
+        ip6->proto = IPPROTO_UDP;
+        ip6->hop_limits = ip6->hop_limits ? ip6->hop_limits : 64;
+        eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
+        out->encap.l3_type = 6;
+        *ofs += sizeof *ip6;
+    }
+}
+
+/* Adds the header of the 'step'th (0-based) item of a VXLAN_ENCAP
+ * definition.  Returns false if 'item' is not what that step needs. */
+static bool
+encap_add_item(int step, const struct rte_flow_item *item, uint8_t *hdr,
+               uint16_t *ofs, struct simnic_action *out)
+{
+    static const enum rte_flow_item_type steps[][2] = {
+        { RTE_FLOW_ITEM_TYPE_ETH, RTE_FLOW_ITEM_TYPE_ETH },
+        { RTE_FLOW_ITEM_TYPE_IPV4, RTE_FLOW_ITEM_TYPE_IPV6 },
+        { RTE_FLOW_ITEM_TYPE_UDP, RTE_FLOW_ITEM_TYPE_UDP },
+        { RTE_FLOW_ITEM_TYPE_VXLAN, RTE_FLOW_ITEM_TYPE_VXLAN },
+    };
+    const void *spec = item->spec;
+
+    if (step >= (int) RTE_DIM(steps)
+        || (item->type != steps[step][0] && item->type != steps[step][1])) {
+        return false;
+    }
+    if (step == 0 && spec) {
+        const struct rte_flow_item_eth *e = spec;
+        struct rte_ether_hdr *eth = (void *) hdr;
+
+        eth->dst_addr = e->hdr.dst_addr;
+        eth->src_addr = e->hdr.src_addr;
+    } else if (step == 1) {
+        encap_add_ip(item, hdr, ofs, out);
+    } else if (step == 2) {
+        struct rte_udp_hdr *udp = (void *) (hdr + *ofs);
+
+        if (spec) {
+            *udp = ((const struct rte_flow_item_udp *) spec)->hdr;
+        }
+        if (!udp->dst_port) {
+            udp->dst_port = RTE_BE16(4789);
+        }
+        *ofs += sizeof *udp;
+    } else if (step == 3) {
+        struct rte_vxlan_hdr *vx = (void *) (hdr + *ofs);
+
+        if (spec) {
+            const struct rte_flow_item_vxlan *v = spec;
+
+            memcpy((uint8_t *) &vx->vx_vni, v->vni, 3);
+        }
+        vx->vx_flags = RTE_BE32(0x08000000);
+        *ofs += sizeof *vx;
+    }
+    return true;
+}
+
 /* Builds the header a VXLAN_ENCAP definition describes (ETH / IPV4 or
  * IPV6 / UDP / VXLAN) into 'out'.  Lengths and checksums are filled per
  * packet. */
@@ -124,13 +218,11 @@ static int
 compile_vxlan_encap(const struct rte_flow_action *a, struct simnic_action *out,
                     struct rte_flow_error *error)
 {
+    static const char bad[] = "the definition must be ETH / IPV4 or IPV6 "
+                              "/ UDP / VXLAN";
     const struct rte_flow_action_vxlan_encap *conf = a->conf;
     const struct rte_flow_item *item;
-    uint8_t hdr[RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv6_hdr)
-                + sizeof(struct rte_udp_hdr) + sizeof(struct rte_vxlan_hdr)];
-    struct rte_ether_hdr *eth = (void *) hdr;
-    struct rte_udp_hdr *udp = NULL;
-    struct rte_vxlan_hdr *vx = NULL;
+    uint8_t hdr[VXLAN_HDR_MAX];
     uint16_t ofs = RTE_ETHER_HDR_LEN;
     int step = 0;
 
@@ -140,80 +232,15 @@ compile_vxlan_encap(const struct rte_flow_action *a, struct simnic_action *out,
     }
     for (item = conf->definition; item->type != RTE_FLOW_ITEM_TYPE_END;
          item++) {
-        const void *spec = item->spec;
-
         if (item->type == RTE_FLOW_ITEM_TYPE_VOID) {
             continue;
         }
-        switch (step++ * 1000 + item->type) {
-        case 0 + RTE_FLOW_ITEM_TYPE_ETH:
-            if (spec) {
-                const struct rte_flow_item_eth *e = spec;
-
-                eth->dst_addr = e->hdr.dst_addr;
-                eth->src_addr = e->hdr.src_addr;
-            }
-            break;
-        case 1000 + RTE_FLOW_ITEM_TYPE_IPV4: {
-            struct rte_ipv4_hdr *ip = (void *) (hdr + ofs);
-
-            if (spec) {
-                *ip = ((const struct rte_flow_item_ipv4 *) spec)->hdr;
-            }
-            ip->version_ihl = RTE_IPV4_VHL_DEF;
-            ip->next_proto_id = IPPROTO_UDP;
-            ip->time_to_live = ip->time_to_live ? ip->time_to_live : 64;
-            eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
-            out->encap.l3_type = 4;
-            out->encap.l3_ofs = ofs;
-            ofs += sizeof *ip;
-            break;
-        }
-        case 1000 + RTE_FLOW_ITEM_TYPE_IPV6: {
-            struct rte_ipv6_hdr *ip6 = (void *) (hdr + ofs);
-
-            if (spec) {
-                *ip6 = ((const struct rte_flow_item_ipv6 *) spec)->hdr;
-            }
-            ip6->vtc_flow |= RTE_BE32(6u << 28);
-            ip6->proto = IPPROTO_UDP;
-            ip6->hop_limits = ip6->hop_limits ? ip6->hop_limits : 64;
-            eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
-            out->encap.l3_type = 6;
-            out->encap.l3_ofs = ofs;
-            ofs += sizeof *ip6;
-            break;
-        }
-        case 2000 + RTE_FLOW_ITEM_TYPE_UDP:
-            udp = (void *) (hdr + ofs);
-            if (spec) {
-                *udp = ((const struct rte_flow_item_udp *) spec)->hdr;
-            }
-            if (!udp->dst_port) {
-                udp->dst_port = RTE_BE16(4789);
-            }
-            ofs += sizeof *udp;
-            break;
-        case 3000 + RTE_FLOW_ITEM_TYPE_VXLAN:
-            vx = (void *) (hdr + ofs);
-            if (spec) {
-                const struct rte_flow_item_vxlan *v = spec;
-
-                memcpy((uint8_t *) &vx->vx_vni, v->vni, 3);
-            }
-            vx->vx_flags = RTE_BE32(0x08000000);
-            ofs += sizeof *vx;
-            break;
-        default:
-            return action_error(error, a, ENOTSUP,
-                                "the definition must be "
-                                "ETH / IPV4 or IPV6 / UDP / VXLAN");
+        if (!encap_add_item(step++, item, hdr, &ofs, out)) {
+            return action_error(error, a, ENOTSUP, bad);
         }
     }
-    if (!vx || !udp) {
-        return action_error(error, a, ENOTSUP,
-                            "the definition must be "
-                            "ETH / IPV4 or IPV6 / UDP / VXLAN");
+    if (step != 4) {
+        return action_error(error, a, ENOTSUP, bad);
     }
     out->encap.data = malloc(ofs);
     if (!out->encap.data) {
@@ -246,26 +273,15 @@ compile_rss(const struct rte_flow_action *a, const struct simnic_flow_ctx *ctx,
     return 0;
 }
 
-/* Compiles one action whose type the profile accepts. */
+/* Compiles MARK and the fate actions but DROP. */
 static int
-compile_action(const struct rte_flow_action *a,
-               const struct simnic_flow_ctx *ctx,
-               const struct rte_flow_attr *attr, struct simnic_action *out,
-               struct rte_flow_error *error)
+compile_fate(const struct rte_flow_action *a,
+             const struct simnic_flow_ctx *ctx,
+             const struct rte_flow_attr *attr, struct simnic_action *out,
+             struct rte_flow_error *error)
 {
     const void *conf = a->conf;
 
-    out->type = a->type;
-    if (!conf && a->type != RTE_FLOW_ACTION_TYPE_DROP
-        && a->type != RTE_FLOW_ACTION_TYPE_COUNT
-        && a->type != RTE_FLOW_ACTION_TYPE_FLAG
-        && a->type != RTE_FLOW_ACTION_TYPE_OF_POP_VLAN
-        && a->type != RTE_FLOW_ACTION_TYPE_DEC_TTL
-        && a->type != RTE_FLOW_ACTION_TYPE_VXLAN_DECAP
-        && a->type != RTE_FLOW_ACTION_TYPE_RSS
-        && a->type != RTE_FLOW_ACTION_TYPE_VOID) {
-        return action_error(error, a, EINVAL, "action needs a configuration");
-    }
     switch (a->type) {
     case RTE_FLOW_ACTION_TYPE_MARK:
         out->u32 = ((const struct rte_flow_action_mark *) conf)->id;
@@ -300,32 +316,57 @@ compile_action(const struct rte_flow_action *a,
                                 "switch domain");
         }
         break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* Compiles the VLAN actions. */
+static int
+compile_vlan(const struct rte_flow_action *a, struct simnic_action *out,
+             struct rte_flow_error *error)
+{
+    const void *conf = a->conf;
+
+    switch (a->type) {
     case RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN:
         out->be16 = ((const struct rte_flow_action_of_push_vlan *) conf)
                     ->ethertype;
         if (out->be16 != RTE_BE16(RTE_ETHER_TYPE_VLAN)
             && out->be16 != RTE_BE16(RTE_ETHER_TYPE_QINQ)) {
             return action_error(error, a, ENOTSUP,
-                                "TPID must be 0x8100 or "
-                                "0x88a8");
+                                "TPID must be 0x8100 or 0x88a8");
         }
         break;
     case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID:
         out->be16 = ((const struct rte_flow_action_of_set_vlan_vid *) conf)
                     ->vlan_vid;
         if (rte_be_to_cpu_16(out->be16) > 0xfff) {
-            return action_error(error, a, EINVAL,
-                                "VID above 4095");
+            return action_error(error, a, EINVAL, "VID above 4095");
         }
         break;
     case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_PCP:
         out->u8 = ((const struct rte_flow_action_of_set_vlan_pcp *) conf)
                   ->vlan_pcp;
         if (out->u8 > 7) {
-            return action_error(error, a, EINVAL,
-                                "PCP above 7");
+            return action_error(error, a, EINVAL, "PCP above 7");
         }
         break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* Compiles the SET_* header rewrites. */
+static int
+compile_set(const struct rte_flow_action *a, struct simnic_action *out,
+            struct rte_flow_error *error)
+{
+    const void *conf = a->conf;
+
+    switch (a->type) {
     case RTE_FLOW_ACTION_TYPE_SET_MAC_SRC:
     case RTE_FLOW_ACTION_TYPE_SET_MAC_DST:
         memcpy(out->bytes,
@@ -357,10 +398,19 @@ compile_action(const struct rte_flow_action *a,
             return action_error(error, a, EINVAL, "DSCP above 63");
         }
         break;
-    case RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP:
-        return compile_vxlan_encap(a, out, error);
-    case RTE_FLOW_ACTION_TYPE_RAW_ENCAP: {
-        const struct rte_flow_action_raw_encap *raw = conf;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* Compiles RAW_ENCAP and RAW_DECAP. */
+static int
+compile_raw(const struct rte_flow_action *a, struct simnic_action *out,
+            struct rte_flow_error *error)
+{
+    if (a->type == RTE_FLOW_ACTION_TYPE_RAW_ENCAP) {
+        const struct rte_flow_action_raw_encap *raw = a->conf;
 
         if (!raw->data || !raw->size || raw->size > RTE_PKTMBUF_HEADROOM) {
             return action_error(error, a, EINVAL,
@@ -372,21 +422,49 @@ compile_action(const struct rte_flow_action *a,
         }
         memcpy(out->encap.data, raw->data, raw->size);
         out->encap.size = raw->size;
-        break;
-    }
-    case RTE_FLOW_ACTION_TYPE_RAW_DECAP: {
-        const struct rte_flow_action_raw_decap *raw = conf;
+    } else {
+        const struct rte_flow_action_raw_decap *raw = a->conf;
 
         if (!raw->size || raw->size > UINT16_MAX) {
             return action_error(error, a, EINVAL, "bad size");
         }
         out->decap_size = raw->size;
-        break;
-    }
-    default:
-        break;
     }
     return 0;
+}
+
+/* Compiles one action whose type the profile accepts. */
+static int
+compile_action(const struct rte_flow_action *a,
+               const struct action_class *class,
+               const struct simnic_flow_ctx *ctx,
+               const struct rte_flow_attr *attr, struct simnic_action *out,
+               struct rte_flow_error *error)
+{
+    out->type = a->type;
+    if (!a->conf && class->needs_conf) {
+        return action_error(error, a, EINVAL, "action needs a configuration");
+    }
+    switch (a->type) {
+    case RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN:
+    case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID:
+    case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_PCP:
+        return compile_vlan(a, out, error);
+    case RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP:
+        return compile_vxlan_encap(a, out, error);
+    case RTE_FLOW_ACTION_TYPE_RAW_ENCAP:
+    case RTE_FLOW_ACTION_TYPE_RAW_DECAP:
+        return compile_raw(a, out, error);
+    case RTE_FLOW_ACTION_TYPE_MARK:
+    case RTE_FLOW_ACTION_TYPE_QUEUE:
+    case RTE_FLOW_ACTION_TYPE_RSS:
+    case RTE_FLOW_ACTION_TYPE_JUMP:
+    case RTE_FLOW_ACTION_TYPE_PORT_ID:
+    case RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT:
+        return compile_fate(a, ctx, attr, out, error);
+    default:
+        return compile_set(a, out, error);
+    }
 }
 
 /* Checks 'actions' against 'profile' and compiles them into 'out'.
@@ -435,7 +513,8 @@ simnic_actions_compile(const struct rte_flow_action actions[],
         if (a->type == RTE_FLOW_ACTION_TYPE_VOID) {
             continue;
         }
-        err = compile_action(a, ctx, attr, &out->list[out->n], error);
+        err = compile_action(a, class, ctx, attr, &out->list[out->n],
+                             error);
         out->n++;
         if (err) {
             simnic_actions_free(out);

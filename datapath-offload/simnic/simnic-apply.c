@@ -269,6 +269,137 @@ vxlan_decap(struct packet *p)
     relayout(p);
 }
 
+/* Applies an action that decides or annotates rather than edits: fate,
+ * COUNT, MARK, FLAG, RSS.  Returns false if 'a' is not one of them. */
+static bool
+apply_meta(struct packet *p, const struct simnic_action *a,
+           struct simnic_counter *counter, struct simnic_verdict *v)
+{
+    struct rte_mbuf *m = p->m;
+
+    switch (a->type) {
+    case RTE_FLOW_ACTION_TYPE_DROP:
+        v->fate = SIMNIC_FATE_DROP;
+        break;
+    case RTE_FLOW_ACTION_TYPE_COUNT:
+        __atomic_fetch_add(&counter->hits, 1, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&counter->bytes, rte_pktmbuf_pkt_len(m),
+                           __ATOMIC_RELAXED);
+        break;
+    case RTE_FLOW_ACTION_TYPE_MARK:
+        m->ol_flags |= RTE_MBUF_F_RX_FDIR | RTE_MBUF_F_RX_FDIR_ID;
+        m->hash.fdir.hi = a->u32;
+        v->mark = a->u32;
+        v->marked = true;
+        break;
+    case RTE_FLOW_ACTION_TYPE_FLAG:
+        m->ol_flags |= RTE_MBUF_F_RX_FDIR;
+        break;
+    case RTE_FLOW_ACTION_TYPE_QUEUE:
+        v->fate = SIMNIC_FATE_QUEUE;
+        v->queue = a->u32;
+        break;
+    case RTE_FLOW_ACTION_TYPE_RSS: {
+        struct simnic_key key;
+        uint32_t hash;
+
+        simnic_key_from_frame(data(p), rte_pktmbuf_data_len(m), &key, NULL);
+        hash = rte_be_to_cpu_32(key.outer.ipv4_src ^ key.outer.ipv4_dst)
+               ^ ((uint32_t) key.outer.tp_src << 16 | key.outer.tp_dst);
+        hash ^= hash >> 16;
+        m->hash.rss = hash;
+        m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
+        v->fate = SIMNIC_FATE_QUEUE;
+        v->queue = a->rss.queues[hash % a->rss.n];
+        break;
+    }
+    case RTE_FLOW_ACTION_TYPE_JUMP:
+        v->fate = SIMNIC_FATE_JUMP;
+        v->group = a->u32;
+        break;
+    case RTE_FLOW_ACTION_TYPE_PORT_ID:
+    case RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT:
+        v->fate = SIMNIC_FATE_FORWARD;
+        v->out_port = a->u32;
+        break;
+    default:
+        return false;
+    }
+    return true;
+}
+
+/* Applies an action that edits the frame.  Returns false if the frame
+ * must be dropped (no headroom left for a push or an encap). */
+static bool
+apply_edit(struct packet *p, const struct simnic_action *a)
+{
+    struct rte_mbuf *m = p->m;
+    uint8_t *d;
+
+    switch (a->type) {
+    case RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN:
+        return push_vlan(p, a->be16);
+    case RTE_FLOW_ACTION_TYPE_OF_POP_VLAN:
+        pop_vlan(p);
+        break;
+    case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID:
+        set_tci(p, rte_be_to_cpu_16(a->be16), 0x0fff);
+        break;
+    case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_PCP:
+        set_tci(p, (uint16_t) a->u8 << 13, 0xe000);
+        break;
+    case RTE_FLOW_ACTION_TYPE_SET_MAC_SRC:
+        memcpy(data(p) + 6, a->bytes, 6);
+        break;
+    case RTE_FLOW_ACTION_TYPE_SET_MAC_DST:
+        memcpy(data(p), a->bytes, 6);
+        break;
+    case RTE_FLOW_ACTION_TYPE_SET_IPV4_SRC:
+    case RTE_FLOW_ACTION_TYPE_SET_IPV4_DST:
+    case RTE_FLOW_ACTION_TYPE_SET_IPV6_SRC:
+    case RTE_FLOW_ACTION_TYPE_SET_IPV6_DST:
+    case RTE_FLOW_ACTION_TYPE_SET_TTL:
+    case RTE_FLOW_ACTION_TYPE_DEC_TTL:
+    case RTE_FLOW_ACTION_TYPE_SET_IPV4_DSCP:
+    case RTE_FLOW_ACTION_TYPE_SET_IPV6_DSCP:
+        set_l3(p, a->type, a->bytes);
+        break;
+    case RTE_FLOW_ACTION_TYPE_SET_TP_SRC:
+    case RTE_FLOW_ACTION_TYPE_SET_TP_DST:
+        set_tp(p, a->type == RTE_FLOW_ACTION_TYPE_SET_TP_SRC, a->be16);
+        break;
+    case RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP:
+        if (p->dirty) {
+            /* The inner checksums must be right before they are
+             * wrapped. */
+            fix_checksums(p);
+            p->dirty = false;
+        }
+        return vxlan_encap(p, a);
+    case RTE_FLOW_ACTION_TYPE_VXLAN_DECAP:
+        vxlan_decap(p);
+        break;
+    case RTE_FLOW_ACTION_TYPE_RAW_DECAP:
+        if (a->decap_size > rte_pktmbuf_data_len(m)) {
+            return false;
+        }
+        rte_pktmbuf_adj(m, a->decap_size);
+        relayout(p);
+        break;
+    case RTE_FLOW_ACTION_TYPE_RAW_ENCAP:
+        d = (uint8_t *) rte_pktmbuf_prepend(m, a->encap.size);
+        if (!d) {
+            return false;
+        }
+        memcpy(d, a->encap.data, a->encap.size);
+        relayout(p);
+        break;
+    default:
+        break;
+    }
+    return true;
+}
+
 /* Applies 'acts' to 'm', counting into 'counter', and says what becomes
  * of the packet in 'v'. */
 void
@@ -283,123 +414,13 @@ simnic_actions_apply(const struct simnic_actions *acts, struct rte_mbuf *m,
     for (uint16_t i = 0; i < acts->n; i++) {
         const struct simnic_action *a = &acts->list[i];
 
-        switch (a->type) {
-        case RTE_FLOW_ACTION_TYPE_DROP:
+        if (apply_meta(&p, a, counter, v)) {
+            if (v->fate == SIMNIC_FATE_DROP) {
+                return;
+            }
+        } else if (!apply_edit(&p, a)) {
             v->fate = SIMNIC_FATE_DROP;
             return;
-        case RTE_FLOW_ACTION_TYPE_COUNT:
-            __atomic_fetch_add(&counter->hits, 1, __ATOMIC_RELAXED);
-            __atomic_fetch_add(&counter->bytes, rte_pktmbuf_pkt_len(m),
-                               __ATOMIC_RELAXED);
-            break;
-        case RTE_FLOW_ACTION_TYPE_MARK:
-            m->ol_flags |= RTE_MBUF_F_RX_FDIR | RTE_MBUF_F_RX_FDIR_ID;
-            m->hash.fdir.hi = a->u32;
-            v->mark = a->u32;
-            v->marked = true;
-            break;
-        case RTE_FLOW_ACTION_TYPE_FLAG:
-            m->ol_flags |= RTE_MBUF_F_RX_FDIR;
-            break;
-        case RTE_FLOW_ACTION_TYPE_QUEUE:
-            v->fate = SIMNIC_FATE_QUEUE;
-            v->queue = a->u32;
-            break;
-        case RTE_FLOW_ACTION_TYPE_RSS: {
-            struct simnic_key key;
-            uint32_t hash;
-
-            simnic_key_from_frame(data(&p), rte_pktmbuf_data_len(m), &key,
-                                  NULL);
-            hash = rte_be_to_cpu_32(key.outer.ipv4_src ^ key.outer.ipv4_dst)
-                   ^ ((uint32_t) key.outer.tp_src << 16 | key.outer.tp_dst);
-            hash ^= hash >> 16;
-            m->hash.rss = hash;
-            m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
-            v->fate = SIMNIC_FATE_QUEUE;
-            v->queue = a->rss.queues[hash % a->rss.n];
-            break;
-        }
-        case RTE_FLOW_ACTION_TYPE_JUMP:
-            v->fate = SIMNIC_FATE_JUMP;
-            v->group = a->u32;
-            break;
-        case RTE_FLOW_ACTION_TYPE_PORT_ID:
-        case RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT:
-            v->fate = SIMNIC_FATE_FORWARD;
-            v->out_port = a->u32;
-            break;
-        case RTE_FLOW_ACTION_TYPE_OF_PUSH_VLAN:
-            if (!push_vlan(&p, a->be16)) {
-                v->fate = SIMNIC_FATE_DROP;
-                return;
-            }
-            break;
-        case RTE_FLOW_ACTION_TYPE_OF_POP_VLAN:
-            pop_vlan(&p);
-            break;
-        case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_VID:
-            set_tci(&p, rte_be_to_cpu_16(a->be16), 0x0fff);
-            break;
-        case RTE_FLOW_ACTION_TYPE_OF_SET_VLAN_PCP:
-            set_tci(&p, (uint16_t) a->u8 << 13, 0xe000);
-            break;
-        case RTE_FLOW_ACTION_TYPE_SET_MAC_SRC:
-            memcpy(data(&p) + 6, a->bytes, 6);
-            break;
-        case RTE_FLOW_ACTION_TYPE_SET_MAC_DST:
-            memcpy(data(&p), a->bytes, 6);
-            break;
-        case RTE_FLOW_ACTION_TYPE_SET_IPV4_SRC:
-        case RTE_FLOW_ACTION_TYPE_SET_IPV4_DST:
-        case RTE_FLOW_ACTION_TYPE_SET_IPV6_SRC:
-        case RTE_FLOW_ACTION_TYPE_SET_IPV6_DST:
-        case RTE_FLOW_ACTION_TYPE_SET_TTL:
-        case RTE_FLOW_ACTION_TYPE_DEC_TTL:
-        case RTE_FLOW_ACTION_TYPE_SET_IPV4_DSCP:
-        case RTE_FLOW_ACTION_TYPE_SET_IPV6_DSCP:
-            set_l3(&p, a->type, a->bytes);
-            break;
-        case RTE_FLOW_ACTION_TYPE_SET_TP_SRC:
-        case RTE_FLOW_ACTION_TYPE_SET_TP_DST:
-            set_tp(&p, a->type == RTE_FLOW_ACTION_TYPE_SET_TP_SRC, a->be16);
-            break;
-        case RTE_FLOW_ACTION_TYPE_VXLAN_ENCAP:
-            if (p.dirty) {
-                /* The inner checksums must be right before they are
-                 * wrapped. */
-                fix_checksums(&p);
-                p.dirty = false;
-            }
-            if (!vxlan_encap(&p, a)) {
-                v->fate = SIMNIC_FATE_DROP;
-                return;
-            }
-            break;
-        case RTE_FLOW_ACTION_TYPE_VXLAN_DECAP:
-            vxlan_decap(&p);
-            break;
-        case RTE_FLOW_ACTION_TYPE_RAW_DECAP:
-            if (a->decap_size > rte_pktmbuf_data_len(m)) {
-                v->fate = SIMNIC_FATE_DROP;
-                return;
-            }
-            rte_pktmbuf_adj(m, a->decap_size);
-            relayout(&p);
-            break;
-        case RTE_FLOW_ACTION_TYPE_RAW_ENCAP: {
-            uint8_t *d = (uint8_t *) rte_pktmbuf_prepend(m, a->encap.size);
-
-            if (!d) {
-                v->fate = SIMNIC_FATE_DROP;
-                return;
-            }
-            memcpy(d, a->encap.data, a->encap.size);
-            relayout(&p);
-            break;
-        }
-        default:
-            break;
         }
     }
     if (p.dirty) {

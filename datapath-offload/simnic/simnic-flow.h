@@ -41,7 +41,8 @@ struct simnic_result {
 
 struct simnic_engine;
 
-struct simnic_engine *simnic_engine_create(const struct simnic_engine_config *);
+struct simnic_engine *simnic_engine_create(
+    const struct simnic_engine_config *);
 void simnic_engine_destroy(struct simnic_engine *);
 
 int simnic_flow_validate(struct simnic_engine *,

@@ -216,6 +216,110 @@ apply_item_fields(const struct item_class *class, const uint8_t *spec,
     return true;
 }
 
+/* Where items go while a pattern is translated. */
+struct pattern_state {
+    struct simnic_key *key, *mask;
+    struct simnic_layer *lk, *lm;       /* The current layer. */
+    size_t layer_ofs;                   /* Its offset in the key. */
+    int n_vlan;                         /* VLAN items in this layer. */
+};
+
+/* The items with code of their own: REPRESENTED_PORT (a port id under a
+ * mask that must be exact), VLAN (which tag), and tunnels (the items
+ * after them match the inner layer).  Returns 0 or a negative errno. */
+static int
+apply_item_code(struct pattern_state *ps, const struct rte_flow_item *item,
+                const uint8_t *spec, const uint8_t *item_mask,
+                struct rte_flow_error *error)
+{
+    if (item->type == RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT) {
+        const struct rte_flow_item_ethdev *s = (const void *) spec;
+        const struct rte_flow_item_ethdev *m = (const void *) item_mask;
+
+        if (item->spec && m->port_id != UINT16_MAX) {
+            return item_error(error, item, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
+                              "partial port mask");
+        }
+        ps->key->in_port = s->port_id;
+        ps->mask->in_port = item->spec ? UINT32_MAX : 0;
+    } else if (item->type == RTE_FLOW_ITEM_TYPE_VLAN) {
+        const struct rte_flow_item_vlan *s = (const void *) spec;
+        const struct rte_flow_item_vlan *m = (const void *) item_mask;
+
+        if (ps->n_vlan >= 2) {
+            return item_error(error, item, RTE_FLOW_ERROR_TYPE_ITEM,
+                              "at most two tags");
+        }
+        ps->lk->vlan_tci[ps->n_vlan] = s->tci;
+        ps->lm->vlan_tci[ps->n_vlan] = m->tci;
+        ps->lk->n_vlan = ++ps->n_vlan;
+        ps->lm->n_vlan = UINT8_MAX;
+    } else if (item->type == RTE_FLOW_ITEM_TYPE_VXLAN
+               || item->type == RTE_FLOW_ITEM_TYPE_GENEVE) {
+        if (ps->lk != &ps->key->outer) {
+            return item_error(error, item, RTE_FLOW_ERROR_TYPE_ITEM,
+                              "nested tunnels are not supported");
+        }
+        ps->key->tunnel = (item->type == RTE_FLOW_ITEM_TYPE_VXLAN
+                           ? SIMNIC_TUNNEL_VXLAN : SIMNIC_TUNNEL_GENEVE);
+        ps->mask->tunnel = UINT32_MAX;
+        ps->lk = &ps->key->inner;
+        ps->lm = &ps->mask->inner;
+        ps->layer_ofs = offsetof(struct simnic_key, inner);
+        ps->n_vlan = 0;
+    }
+    return 0;
+}
+
+/* Translates one item.  Returns 0 or a negative errno. */
+static int
+apply_item(struct pattern_state *ps, const struct rte_flow_item *item,
+           struct rte_flow_error *error)
+{
+    static const uint8_t zeros[64];
+    const struct item_class *class = item_class_find(item->type);
+    const uint8_t *spec, *item_mask;
+    uint8_t masked_spec[64];
+
+    if (!class) {
+        return item_error(error, item, RTE_FLOW_ERROR_TYPE_ITEM,
+                          "item type not supported by simnic");
+    }
+    if (item->type == RTE_FLOW_ITEM_TYPE_VOID) {
+        return 0;
+    }
+    if (item->last) {
+        return item_error(error, item, RTE_FLOW_ERROR_TYPE_ITEM_LAST,
+                          "ranges ('last') are not supported");
+    }
+    if (!item->spec && item->mask) {
+        return item_error(error, item, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
+                          "mask without spec");
+    }
+    /* No spec means "this header is present", whatever it holds. */
+    spec = item->spec ? item->spec : zeros;
+    item_mask = (!item->spec ? zeros
+                 : item->mask ? item->mask : class->default_mask);
+    for (size_t i = 0; i < class->size; i++) {
+        masked_spec[i] = spec[i] & item_mask[i];
+    }
+    if (item->type != RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT
+        && !apply_item_fields(class, masked_spec, item_mask, ps->key,
+                              ps->mask, ps->layer_ofs)) {
+        return item_error(error, item, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
+                          "mask covers a field simnic cannot match");
+    }
+    if (class->l3_type) {
+        set_u16(&ps->lk->l3_type, &ps->lm->l3_type,
+                rte_cpu_to_be_16(class->l3_type));
+    }
+    if (class->ip_proto) {
+        ps->lk->ip_proto = class->ip_proto;
+        ps->lm->ip_proto = UINT8_MAX;
+    }
+    return apply_item_code(ps, item, masked_spec, item_mask, error);
+}
+
 /* Translates 'pattern' into a key and mask.  Returns 0 or a negative
  * errno with 'error' naming the refused item. */
 int
@@ -223,109 +327,100 @@ simnic_key_from_pattern(const struct rte_flow_item pattern[],
                         struct simnic_key *key, struct simnic_key *mask,
                         struct rte_flow_error *error)
 {
-    static const uint8_t zeros[64];
-    const struct rte_flow_item *item;
-    struct simnic_layer *lk, *lm;
-    size_t layer_ofs = offsetof(struct simnic_key, outer);
-    int n_vlan = 0;
+    struct pattern_state ps = {
+        .key = key, .mask = mask, .lk = &key->outer, .lm = &mask->outer,
+        .layer_ofs = offsetof(struct simnic_key, outer),
+    };
 
     memset(key, 0, sizeof *key);
     memset(mask, 0, sizeof *mask);
-    lk = &key->outer;
-    lm = &mask->outer;
     if (!pattern) {
         return item_error(error, NULL, RTE_FLOW_ERROR_TYPE_ITEM_NUM,
                           "no pattern");
     }
-    for (item = pattern; item->type != RTE_FLOW_ITEM_TYPE_END; item++) {
-        const struct item_class *class = item_class_find(item->type);
-        const uint8_t *spec, *item_mask;
-        uint8_t masked_spec[64];
+    for (const struct rte_flow_item *item = pattern;
+         item->type != RTE_FLOW_ITEM_TYPE_END; item++) {
+        int err = apply_item(&ps, item, error);
 
-        if (!class) {
-            return item_error(error, item, RTE_FLOW_ERROR_TYPE_ITEM,
-                              "item type not supported by simnic");
-        }
-        if (item->type == RTE_FLOW_ITEM_TYPE_VOID) {
-            continue;
-        }
-        if (item->last) {
-            return item_error(error, item, RTE_FLOW_ERROR_TYPE_ITEM_LAST,
-                              "ranges ('last') are not supported");
-        }
-        if (!item->spec && item->mask) {
-            return item_error(error, item, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
-                              "mask without spec");
-        }
-        /* No spec means "this header is present", whatever it holds. */
-        spec = item->spec ? item->spec : zeros;
-        item_mask = !item->spec ? zeros
-                    : item->mask ? item->mask : class->default_mask;
-        for (size_t i = 0; i < class->size; i++) {
-            masked_spec[i] = spec[i] & item_mask[i];
-        }
-
-        if (item->type == RTE_FLOW_ITEM_TYPE_REPRESENTED_PORT) {
-            const struct rte_flow_item_ethdev *s = (const void *) spec;
-            const struct rte_flow_item_ethdev *m = (const void *) item_mask;
-
-            if (item->spec && m->port_id != UINT16_MAX) {
-                return item_error(error, item, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
-                                  "partial port mask");
-            }
-            key->in_port = s->port_id;
-            mask->in_port = item->spec ? UINT32_MAX : 0;
-            continue;
-        }
-        if (!apply_item_fields(class, masked_spec, item_mask, key, mask,
-                               layer_ofs)) {
-            return item_error(error, item, RTE_FLOW_ERROR_TYPE_ITEM_MASK,
-                              "mask covers a field simnic cannot match");
-        }
-        if (class->l3_type) {
-            set_u16(&lk->l3_type, &lm->l3_type,
-                    rte_cpu_to_be_16(class->l3_type));
-        }
-        if (class->ip_proto) {
-            lk->ip_proto = class->ip_proto;
-            lm->ip_proto = UINT8_MAX;
-        }
-        switch (item->type) {
-        case RTE_FLOW_ITEM_TYPE_VLAN: {
-            const struct rte_flow_item_vlan *s = (const void *) masked_spec;
-            const struct rte_flow_item_vlan *m = (const void *) item_mask;
-
-            if (n_vlan >= 2) {
-                return item_error(error, item, RTE_FLOW_ERROR_TYPE_ITEM,
-                                  "at most two tags");
-            }
-            lk->vlan_tci[n_vlan] = s->tci;
-            lm->vlan_tci[n_vlan] = m->tci;
-            n_vlan++;
-            lk->n_vlan = n_vlan;
-            lm->n_vlan = UINT8_MAX;
-            break;
-        }
-        case RTE_FLOW_ITEM_TYPE_VXLAN:
-        case RTE_FLOW_ITEM_TYPE_GENEVE:
-            if (lk != &key->outer) {
-                return item_error(error, item, RTE_FLOW_ERROR_TYPE_ITEM,
-                                  "nested tunnels are not supported");
-            }
-            key->tunnel = (item->type == RTE_FLOW_ITEM_TYPE_VXLAN
-                           ? SIMNIC_TUNNEL_VXLAN : SIMNIC_TUNNEL_GENEVE);
-            mask->tunnel = UINT32_MAX;
-            /* Items after the tunnel header match the inner frame. */
-            lk = &key->inner;
-            lm = &mask->inner;
-            layer_ofs = offsetof(struct simnic_key, inner);
-            n_vlan = 0;
-            break;
-        default:
-            break;
+        if (err) {
+            return err;
         }
     }
     return 0;
+}
+
+/* Parses the IPv4 or IPv6 header at 'ofs'.  Returns the offset of the L4
+ * header, or 0 if there is none to parse. */
+static uint32_t
+parse_l3(const uint8_t *f, uint32_t len, uint32_t ofs,
+         struct simnic_layer *l)
+{
+    if (l->l3_type == RTE_BE16(RTE_ETHER_TYPE_IPV4)) {
+        const struct rte_ipv4_hdr *ip = (const void *) (f + ofs);
+        uint32_t ihl;
+
+        if (len < ofs + sizeof *ip) {
+            return 0;
+        }
+        ihl = (ip->version_ihl & 0xf) * 4;
+        l->ip_tos = ip->type_of_service;
+        l->ip_ttl = ip->time_to_live;
+        l->ip_proto = ip->next_proto_id;
+        memcpy(&l->ipv4_src, &ip->src_addr, 4);
+        memcpy(&l->ipv4_dst, &ip->dst_addr, 4);
+        if (ihl < sizeof *ip
+            || (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK))) {
+            /* Later fragments have no L4 header to match. */
+            return 0;
+        }
+        return ofs + ihl;
+    } else if (l->l3_type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
+        const struct rte_ipv6_hdr *ip6 = (const void *) (f + ofs);
+
+        if (len < ofs + sizeof *ip6) {
+            return 0;
+        }
+        l->ip_tos = (rte_be_to_cpu_32(ip6->vtc_flow) >> 20) & 0xff;
+        l->ip_ttl = ip6->hop_limits;
+        l->ip_proto = ip6->proto;
+        memcpy(l->ipv6_src, ip6->src_addr, 16);
+        memcpy(l->ipv6_dst, ip6->dst_addr, 16);
+        return ofs + sizeof *ip6;
+    }
+    return 0;
+}
+
+/* Parses the L4 header at 'l4'.  Returns the offset just after a UDP
+ * header (where a tunnel header would be), or 0. */
+static uint32_t
+parse_l4(const uint8_t *f, uint32_t len, uint32_t l4, struct simnic_layer *l)
+{
+    switch (l->ip_proto) {
+    case IPPROTO_TCP:
+        if (len >= l4 + 14) {
+            memcpy(&l->tp_src, f + l4, 2);
+            memcpy(&l->tp_dst, f + l4 + 2, 2);
+            l->tcp_flags = f[l4 + 13];
+        }
+        return 0;
+    case IPPROTO_UDP:
+    case IPPROTO_SCTP:
+        if (len >= l4 + 8) {
+            memcpy(&l->tp_src, f + l4, 2);
+            memcpy(&l->tp_dst, f + l4 + 2, 2);
+            return l->ip_proto == IPPROTO_UDP ? l4 + 8 : 0;
+        }
+        return 0;
+    case IPPROTO_ICMP:
+    case IPPROTO_ICMPV6:
+        if (len >= l4 + 2) {
+            l->icmp_type = f[l4];
+            l->icmp_code = f[l4 + 1];
+        }
+        return 0;
+    default:
+        return 0;
+    }
 }
 
 /* Parses one layer of headers starting at 'ofs'.  Returns the offset just
@@ -353,75 +448,15 @@ parse_layer(const uint8_t *f, uint32_t len, uint32_t ofs,
         ofs += 4;
     }
     l->l3_type = type;
+    l4 = parse_l3(f, len, ofs, l);
     if (layout) {
         layout->n_vlan = l->n_vlan;
         layout->l3_type = rte_be_to_cpu_16(type);
         layout->l3_ofs = ofs;
-    }
-    if (type == RTE_BE16(RTE_ETHER_TYPE_IPV4)) {
-        const struct rte_ipv4_hdr *ip = (const void *) (f + ofs);
-        uint32_t ihl;
-
-        if (len < ofs + sizeof *ip) {
-            return 0;
-        }
-        ihl = (ip->version_ihl & 0xf) * 4;
-        l->ip_tos = ip->type_of_service;
-        l->ip_ttl = ip->time_to_live;
-        l->ip_proto = ip->next_proto_id;
-        memcpy(&l->ipv4_src, &ip->src_addr, 4);
-        memcpy(&l->ipv4_dst, &ip->dst_addr, 4);
-        if (ihl < sizeof *ip
-            || (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK))) {
-            /* Later fragments have no L4 header to match. */
-            return 0;
-        }
-        l4 = ofs + ihl;
-    } else if (type == RTE_BE16(RTE_ETHER_TYPE_IPV6)) {
-        const struct rte_ipv6_hdr *ip6 = (const void *) (f + ofs);
-
-        if (len < ofs + sizeof *ip6) {
-            return 0;
-        }
-        l->ip_tos = (rte_be_to_cpu_32(ip6->vtc_flow) >> 20) & 0xff;
-        l->ip_ttl = ip6->hop_limits;
-        l->ip_proto = ip6->proto;
-        memcpy(l->ipv6_src, ip6->src_addr, 16);
-        memcpy(l->ipv6_dst, ip6->dst_addr, 16);
-        l4 = ofs + sizeof *ip6;
-    } else {
-        return 0;
-    }
-    if (layout) {
         layout->ip_proto = l->ip_proto;
         layout->l4_ofs = l4;
     }
-    switch (l->ip_proto) {
-    case IPPROTO_TCP:
-        if (len >= l4 + 14) {
-            memcpy(&l->tp_src, f + l4, 2);
-            memcpy(&l->tp_dst, f + l4 + 2, 2);
-            l->tcp_flags = f[l4 + 13];
-        }
-        return 0;
-    case IPPROTO_UDP:
-    case IPPROTO_SCTP:
-        if (len >= l4 + 8) {
-            memcpy(&l->tp_src, f + l4, 2);
-            memcpy(&l->tp_dst, f + l4 + 2, 2);
-            return l->ip_proto == IPPROTO_UDP ? l4 + 8 : 0;
-        }
-        return 0;
-    case IPPROTO_ICMP:
-    case IPPROTO_ICMPV6:
-        if (len >= l4 + 2) {
-            l->icmp_type = f[l4];
-            l->icmp_code = f[l4 + 1];
-        }
-        return 0;
-    default:
-        return 0;
-    }
+    return l4 ? parse_l4(f, len, l4, l) : 0;
 }
 
 /* Parses a frame into a key (in_port, transfer and mark are left for the
