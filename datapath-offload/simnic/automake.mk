@@ -29,6 +29,9 @@ endif
 # The driver-SDK headers Debian does not ship, from its source tarball.
 SIMNIC_HDR_DIR = datapath-offload/simnic/dpdk-driver-headers
 # rte_flow_conv() (DPDK's names of item and action types) is experimental.
+# libdpdk.pc lists no drivers: the vdev bus (rte_vdev_register) is linked
+# by name, or the plugin only loads into programs that link it themselves
+# (dpdk-testpmd does, dpdk-test-flow-perf does not).
 SIMNIC_PMD_FLAGS = -O2 -g -fPIC -Wall -Wextra \
 	-DALLOW_INTERNAL_API -DALLOW_EXPERIMENTAL_API \
 	-I$(SIMNIC_HDR_DIR) $(DPDK_CFLAGS)
@@ -38,10 +41,11 @@ $(SIMNIC_HDR_DIR)/.stamp: $(srcdir)/datapath-offload/simnic/extract-driver-heade
 	  '$(DPDK_SOURCE_TARBALL)' '$(DPDK_VERSION)' $(SIMNIC_HDR_DIR) && \
 	touch $@
 
-datapath-offload/simnic/librte_net_simnic.so: $(SIMNIC_PMD_SRC) $(SIMNIC_HDR_DIR)/.stamp
+datapath-offload/simnic/librte_net_simnic.so: $(SIMNIC_PMD_SRC) \
+	$(SIMNIC_HDR_DIR)/.stamp Makefile
 	$(AM_V_CCLD)$(CC) $(SIMNIC_PMD_FLAGS) $(CFLAGS) -shared -o $@ \
 	  $(addprefix $(srcdir)/,$(filter %.c,$(SIMNIC_PMD_SRC))) \
-	  $(DPDK_LIBS)
+	  $(DPDK_LIBS) -lrte_bus_vdev
 
 all-local: $(SIMNIC_SO)
 CLEANFILES += datapath-offload/simnic/librte_net_simnic.so
