@@ -241,6 +241,7 @@ simnic_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
     for (int i = 0; i < SIMNIC_MAX_QUEUES; i++) {
         stats->ipackets += port->rxqs[i].packets;
         stats->ibytes += port->rxqs[i].bytes;
+        stats->ierrors += port->rxqs[i].errors;
         stats->opackets += port->txqs[i].packets;
         stats->obytes += port->txqs[i].bytes;
         stats->oerrors += port->txqs[i].errors;
@@ -261,6 +262,7 @@ simnic_stats_reset(struct rte_eth_dev *dev)
 
     for (int i = 0; i < SIMNIC_MAX_QUEUES; i++) {
         port->rxqs[i].packets = port->rxqs[i].bytes = 0;
+        port->rxqs[i].errors = 0;
         port->txqs[i].packets = port->txqs[i].bytes = 0;
         port->txqs[i].errors = 0;
     }

@@ -127,6 +127,7 @@ receive(struct simnic_rxq *rxq, struct rte_mbuf **bufs, uint16_t n)
         char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
         struct cmsghdr align;
     } cmsgs[SIMNIC_BURST];
+    uint16_t kept;
     int got;
 
     n = RTE_MIN(n, SIMNIC_BURST);
@@ -146,18 +147,26 @@ receive(struct simnic_rxq *rxq, struct rte_mbuf **bufs, uint16_t n)
     if (got < 0) {
         got = 0;
     }
-    for (uint16_t i = 0; i < got; i++) {
+    kept = 0;
+    for (uint16_t i = 0; i < n; i++) {
         struct rte_mbuf *m = bufs[i];
 
-        m->data_len = RTE_MIN((size_t) msgs[i].msg_len, iovs[i].iov_len);
-        m->pkt_len = m->data_len;
-        m->port = rxq->port->port_id;
-        restore_vlan(m, &msgs[i].msg_hdr);
+        if (i >= got) {
+            rte_pktmbuf_free(m);
+        } else if (msgs[i].msg_len > iovs[i].iov_len) {
+            /* A frame larger than the mbuf: delivering the part that fit
+             * would be worse than dropping it. */
+            rxq->errors++;
+            rte_pktmbuf_free(m);
+        } else {
+            m->data_len = msgs[i].msg_len;
+            m->pkt_len = m->data_len;
+            m->port = rxq->port->port_id;
+            restore_vlan(m, &msgs[i].msg_hdr);
+            bufs[kept++] = m;
+        }
     }
-    for (uint16_t i = got; i < n; i++) {
-        rte_pktmbuf_free(bufs[i]);
-    }
-    return got;
+    return kept;
 }
 
 uint16_t

@@ -42,6 +42,7 @@ struct simnic_rxq {
     uint16_t queue_id;
     uint64_t packets;
     uint64_t bytes;
+    uint64_t errors;            /* Frames too large for an mbuf. */
 };
 
 struct simnic_txq {
