@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <net/if.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,6 +271,48 @@ simnic_stats_reset(struct rte_eth_dev *dev)
     return 0;
 }
 
+/* What the NIC did with received packets besides delivering them: the
+ * host never sees these, so they are extended stats of their own. */
+static const struct {
+    const char *name;
+    size_t offset;
+} simnic_xstats[] = {
+    { "rx_nic_forwarded_packets", offsetof(struct simnic_port,
+                                           nic_forwarded) },
+    { "rx_nic_dropped_packets", offsetof(struct simnic_port, nic_dropped) },
+};
+
+static int
+simnic_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats,
+                  unsigned int n)
+{
+    const char *port = (const char *) dev_port(dev);
+
+    if (n < RTE_DIM(simnic_xstats)) {
+        return RTE_DIM(simnic_xstats);
+    }
+    for (unsigned int i = 0; i < RTE_DIM(simnic_xstats); i++) {
+        xstats[i].id = i;
+        memcpy(&xstats[i].value, port + simnic_xstats[i].offset,
+               sizeof xstats[i].value);
+    }
+    return RTE_DIM(simnic_xstats);
+}
+
+static int
+simnic_xstats_get_names(struct rte_eth_dev *dev,
+                        struct rte_eth_xstat_name *names, unsigned int size)
+{
+    (void) dev;
+    if (names && size >= RTE_DIM(simnic_xstats)) {
+        for (unsigned int i = 0; i < RTE_DIM(simnic_xstats); i++) {
+            snprintf(names[i].name, sizeof names[i].name, "%s",
+                     simnic_xstats[i].name);
+        }
+    }
+    return RTE_DIM(simnic_xstats);
+}
+
 /* A veth or tap interface receives every frame anyway. */
 static int
 simnic_noop(struct rte_eth_dev *dev)
@@ -302,6 +345,9 @@ static const struct eth_dev_ops simnic_dev_ops = {
     .link_update = simnic_link_update,
     .stats_get = simnic_stats_get,
     .stats_reset = simnic_stats_reset,
+    .xstats_get = simnic_xstats_get,
+    .xstats_get_names = simnic_xstats_get_names,
+    .xstats_reset = simnic_stats_reset,
     .promiscuous_enable = simnic_noop,
     .promiscuous_disable = simnic_noop,
     .allmulticast_enable = simnic_noop,
