@@ -41,6 +41,8 @@ struct simnic_devargs {
     struct simnic_engine_config cfg;
 };
 
+static const struct eth_dev_ops simnic_dev_ops;
+
 /* All domains.  Probe and remove run on the main lcore only. */
 static struct simnic_domain *domains;
 
@@ -53,8 +55,7 @@ simnic_port_by_id(uint16_t port_id)
         return NULL;
     }
     dev = &rte_eth_devices[port_id];
-    if (!dev->dev_ops || dev->dev_ops->dev_infos_get == NULL
-        || dev->rx_pkt_burst != simnic_rx_burst) {
+    if (dev->dev_ops != &simnic_dev_ops) {
         return NULL;
     }
     return dev->data->dev_private;

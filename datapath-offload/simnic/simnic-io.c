@@ -249,7 +249,18 @@ simnic_tx_burst(void *q, struct rte_mbuf **bufs, uint16_t n)
         struct rte_mbuf *seg = bufs[i];
         int n_iov = 0;
 
-        for (; seg && n_iov < MAX_SEGS; seg = seg->next) {
+        if (seg->nb_segs > MAX_SEGS) {
+            /* Sending part of it would be wrong: send those before it
+             * now; it is dropped when it comes first. */
+            if (i == 0) {
+                txq->errors++;
+                rte_pktmbuf_free(seg);
+                return 1;
+            }
+            n = i;
+            break;
+        }
+        for (; seg; seg = seg->next) {
             iovs[i][n_iov].iov_base = rte_pktmbuf_mtod(seg, void *);
             iovs[i][n_iov].iov_len = rte_pktmbuf_data_len(seg);
             n_iov++;
