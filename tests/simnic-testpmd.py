@@ -4,8 +4,10 @@
 Usage: simnic-testpmd.py [TESTPMD-ARGS...] < SCENARIO
 Each scenario line is a testpmd command, sent once the previous one has
 finished (testpmd printed its prompt again), or, after a '!', a shell
-command run at that point (to send or capture packets).  Blank lines and
-lines starting with '#' are skipped.  The transcript goes to stdout: each
+command run at that point (to send or capture packets), or '?N TEXT':
+wait until testpmd has printed TEXT N times in all (what its forwarding
+core prints, such as 'received 1 packets', comes at any time; 10 s at
+most).  Blank lines and lines starting with '#' are skipped.  The transcript goes to stdout: each
 command after 'testpmd> ', then its output.  Exits with testpmd's status;
 a command that does not finish within 30 s is an error.
 """
@@ -26,6 +28,16 @@ class Testpmd:
                                   stdout=subprocess.PIPE,
                                   stderr=subprocess.STDOUT)
         self.buf = b''
+        self.seen = b''         # Everything testpmd printed.
+
+    def read(self, timeout):
+        r, _, _ = select.select([self.p.stdout], [], [], timeout)
+        if r:
+            chunk = os.read(self.p.stdout.fileno(), 65536)
+            if not chunk:
+                raise EOFError('testpmd exited')
+            self.buf += chunk
+            self.seen += chunk
 
     def read_until_prompt(self, timeout=30):
         end = time.time() + timeout
@@ -33,14 +45,19 @@ class Testpmd:
             left = end - time.time()
             if left <= 0:
                 raise TimeoutError('no testpmd prompt after %d s' % timeout)
-            r, _, _ = select.select([self.p.stdout], [], [], left)
-            if r:
-                chunk = os.read(self.p.stdout.fileno(), 65536)
-                if not chunk:
-                    raise EOFError('testpmd exited')
-                self.buf += chunk
+            self.read(left)
         out, self.buf = self.buf.split(PROMPT, 1)
         return out
+
+    def wait_for(self, text, count, timeout=10):
+        end = time.time() + timeout
+        while self.seen.count(text) < count:
+            left = end - time.time()
+            if left <= 0:
+                raise TimeoutError('%r printed %d times, not %d, after %d s'
+                                   % (text, self.seen.count(text), count,
+                                      timeout))
+            self.read(left)
 
     def send(self, line):
         self.p.stdin.write(line.encode() + b'\n')
@@ -55,6 +72,12 @@ def main():
         for line in sys.stdin:
             line = line.strip()
             if not line or line.startswith('#'):
+                continue
+            if line.startswith('?'):
+                count, text = line[1:].split(' ', 1)
+                # Not the text itself: tests count it in the transcript.
+                out.write(b'? (waiting for text %d times)\n' % int(count))
+                tp.wait_for(text.encode(), int(count))
                 continue
             if line.startswith('!'):
                 out.write(b'$ ' + line[1:].encode() + b'\n')
