@@ -48,6 +48,17 @@ datapath-offload/simnic/librte_net_simnic.so: $(SIMNIC_PMD_SRC) \
 	  $(DPDK_LIBS) -lrte_bus_vdev
 
 all-local: $(SIMNIC_SO)
+
+# Installed where EAL will load it from ("-d"): root-owned and, unlike
+# /tmp, with no world-writable directory on the way.
+simnicdir = $(pkglibdir)/dpdk-pmds
+install-exec-local: $(SIMNIC_SO)
+	@if test -n '$(SIMNIC_SO)'; then \
+	  $(MKDIR_P) '$(DESTDIR)$(simnicdir)' && \
+	  $(INSTALL_PROGRAM) $(SIMNIC_SO) '$(DESTDIR)$(simnicdir)/'; \
+	fi
+uninstall-local:
+	rm -f '$(DESTDIR)$(simnicdir)/librte_net_simnic.so'
 CLEANFILES += datapath-offload/simnic/librte_net_simnic.so
 clean-local: clean-simnic
 clean-simnic:
