@@ -3,7 +3,7 @@
  * mbufs over static buffers.
  *
  * Usage: test-simnic-engine TEST       (handles, count, table, items,
- *                                       classify)
+ *                                       tags, classify)
  *        test-simnic-engine bench N... (ns per classified packet with N
  *                                       rules over 1 and 4 masks) */
 
@@ -405,6 +405,56 @@ test_classify(void)
     free(rules);
 }
 
+/* SET_TAG in group 0, then a JUMP: group 1 matches on the tag. */
+static void
+test_tags(void)
+{
+    struct simnic_engine *e = engine_new(8);
+    struct rte_flow_error error;
+    struct rte_flow_attr attr0 = { .ingress = 1, .group = 0 };
+    struct rte_flow_attr attr1 = { .ingress = 1, .group = 1 };
+    struct rte_flow_item_ipv4 ip = { .hdr.dst_addr = RTE_BE32(0x0a000002) };
+    struct rte_flow_item_ipv4 ip_mask = { .hdr.dst_addr = UINT32_MAX };
+    struct rte_flow_item match_ip[] = {
+        { .type = RTE_FLOW_ITEM_TYPE_ETH },
+        { .type = RTE_FLOW_ITEM_TYPE_IPV4, .spec = &ip, .mask = &ip_mask },
+        { .type = RTE_FLOW_ITEM_TYPE_END },
+    };
+    struct rte_flow_action_set_tag set = { .data = 0x1ab, .mask = 0xff,
+                                           .index = 1 };
+    struct rte_flow_action_jump jump = { .group = 1 };
+    struct rte_flow_action tag_and_jump[] = {
+        { .type = RTE_FLOW_ACTION_TYPE_SET_TAG, .conf = &set },
+        { .type = RTE_FLOW_ACTION_TYPE_JUMP, .conf = &jump },
+        { .type = RTE_FLOW_ACTION_TYPE_END },
+    };
+    struct rte_flow_item_tag tag_ab = { .data = 0xab, .index = 1 };
+    struct rte_flow_item_tag tag_bad = { .data = 0xab, .index = 7 };
+    struct rte_flow_item match_tag[] = {
+        { .type = RTE_FLOW_ITEM_TYPE_TAG, .spec = &tag_ab },
+        { .type = RTE_FLOW_ITEM_TYPE_END },
+    };
+    struct rte_flow_item bad_tag[] = {
+        { .type = RTE_FLOW_ITEM_TYPE_TAG, .spec = &tag_bad },
+        { .type = RTE_FLOW_ITEM_TYPE_END },
+    };
+    struct rte_flow_action_mark mark = { .id = 7 };
+    struct rte_flow_action do_mark[] = {
+        { .type = RTE_FLOW_ACTION_TYPE_MARK, .conf = &mark },
+        { .type = RTE_FLOW_ACTION_TYPE_END },
+    };
+
+    CHECK(simnic_flow_create(e, &ctx0, &attr0, match_ip, tag_and_jump,
+                             &error));
+    CHECK(simnic_flow_create(e, &ctx0, &attr1, match_tag, do_mark, &error));
+    CHECK(!simnic_flow_create(e, &ctx0, &attr1, bad_tag, do_mark, &error));
+    /* Tagged in group 0 (only the masked bits: 0xab), marked in 1. */
+    CHECK(classify_mark(e, 0, 1, 0x0a000002, 1) == 7);
+    /* Not tagged: group 0 does not jump, group 1 is not consulted. */
+    CHECK(classify_mark(e, 0, 1, 0x0a000003, 1) == -1);
+    simnic_engine_destroy(e);
+}
+
 static double
 now_ns(void)
 {
@@ -482,8 +532,8 @@ int
 main(int argc, char *argv[])
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: %s handles|count|table|items|classify|"
-                "bench N...\n", argv[0]);
+        fprintf(stderr, "usage: %s handles|count|table|items|tags|"
+                "classify|bench N...\n", argv[0]);
         return 2;
     }
     if (!strcmp(argv[1], "handles")) {
@@ -494,6 +544,8 @@ main(int argc, char *argv[])
         test_table();
     } else if (!strcmp(argv[1], "items")) {
         test_items();
+    } else if (!strcmp(argv[1], "tags")) {
+        test_tags();
     } else if (!strcmp(argv[1], "classify")) {
         test_classify();
     } else if (!strcmp(argv[1], "bench")) {

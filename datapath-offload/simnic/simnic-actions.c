@@ -47,6 +47,7 @@ static const struct action_class action_classes[] = {
     ACTION_NO_CONF(DROP, P_FULL),
     ACTION_NO_CONF(COUNT, P_FULL),
     ACTION(JUMP, P_FULL),
+    ACTION(SET_TAG, P_FULL),
     ACTION(PORT_ID, P_FULL),
     ACTION(REPRESENTED_PORT, P_FULL),
     ACTION(OF_PUSH_VLAN, P_FULL),
@@ -391,6 +392,18 @@ compile_set(const struct rte_flow_action *a, struct simnic_action *out,
     case RTE_FLOW_ACTION_TYPE_SET_TTL:
         out->u8 = ((const struct rte_flow_action_set_ttl *) conf)->ttl_value;
         break;
+    case RTE_FLOW_ACTION_TYPE_SET_TAG: {
+        const struct rte_flow_action_set_tag *tag = conf;
+
+        if (tag->index >= SIMNIC_N_TAGS) {
+            return action_error(error, a, EINVAL, "index must be below "
+                                RTE_STR(SIMNIC_N_TAGS));
+        }
+        out->tag.data = tag->data;
+        out->tag.mask = tag->mask;
+        out->tag.index = tag->index;
+        break;
+    }
     case RTE_FLOW_ACTION_TYPE_SET_IPV4_DSCP:
     case RTE_FLOW_ACTION_TYPE_SET_IPV6_DSCP:
         out->u8 = ((const struct rte_flow_action_set_dscp *) conf)->dscp;

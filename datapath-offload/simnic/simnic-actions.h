@@ -10,6 +10,8 @@
 #include <rte_flow.h>
 #include <rte_mbuf.h>
 
+#include "simnic-key.h"
+
 enum simnic_profile {
     SIMNIC_PROFILE_FULL,        /* Every action simnic implements. */
     SIMNIC_PROFILE_MARK,        /* MARK, FLAG, RSS, QUEUE only: the
@@ -40,6 +42,11 @@ struct simnic_action {
         } encap;
         uint16_t decap_size;
         struct {
+            uint32_t data;
+            uint32_t mask;
+            uint8_t index;
+        } tag;
+        struct {
             uint16_t *queues;   /* Owned. */
             uint16_t n;
         } rss;
@@ -67,6 +74,7 @@ struct simnic_verdict {
     uint16_t queue;
     uint32_t group;
     uint32_t mark;              /* Valid if 'marked'. */
+    uint32_t tags[SIMNIC_N_TAGS];   /* SET_TAG's, for later groups. */
     bool marked;
 };
 

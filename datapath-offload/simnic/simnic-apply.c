@@ -295,6 +295,12 @@ apply_meta(struct packet *p, const struct simnic_action *a,
     case RTE_FLOW_ACTION_TYPE_FLAG:
         m->ol_flags |= RTE_MBUF_F_RX_FDIR;
         break;
+    case RTE_FLOW_ACTION_TYPE_SET_TAG: {
+        uint32_t *tag = &v->tags[a->tag.index];
+
+        *tag = (*tag & ~a->tag.mask) | (a->tag.data & a->tag.mask);
+        break;
+    }
     case RTE_FLOW_ACTION_TYPE_QUEUE:
         v->fate = SIMNIC_FATE_QUEUE;
         v->queue = a->u32;

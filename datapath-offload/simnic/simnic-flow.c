@@ -399,6 +399,7 @@ classify_pass(struct simnic_engine *e, uint16_t in_port, bool transfer,
         key.in_port = in_port;
         key.transfer = transfer;
         key.mark = mark;
+        memcpy(key.tag, v->tags, sizeof key.tag);
         cr = simnic_cls_lookup(e->cls, group, &key);
         if (!cr) {
             return SIMNIC_FATE_NONE;

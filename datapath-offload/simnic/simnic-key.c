@@ -73,6 +73,11 @@ static const struct item_field item_fields[] = {
       sizeof(uint32_t), IN_KEY, offsetof(struct simnic_key, in_port) },
     { RTE_FLOW_ITEM_TYPE_MARK, offsetof(struct rte_flow_item_mark, id),
       sizeof(uint32_t), IN_KEY, offsetof(struct simnic_key, mark) },
+    /* Which tag a TAG item matches depends on its index. */
+    { RTE_FLOW_ITEM_TYPE_TAG, offsetof(struct rte_flow_item_tag, data),
+      sizeof(uint32_t), IN_CODE, 0 },
+    { RTE_FLOW_ITEM_TYPE_TAG, offsetof(struct rte_flow_item_tag, index),
+      sizeof(uint8_t), IN_CODE, 0 },
 };
 
 /* The items simnic knows: their size, default mask and what their mere
@@ -117,6 +122,8 @@ static const struct item_class item_classes[] = {
       0, 0 },
     { RTE_FLOW_ITEM_TYPE_MARK, sizeof(struct rte_flow_item_mark),
       &rte_flow_item_mark_mask, 0, 0 },
+    { RTE_FLOW_ITEM_TYPE_TAG, sizeof(struct rte_flow_item_tag),
+      &rte_flow_item_tag_mask, 0, 0 },
     { RTE_FLOW_ITEM_TYPE_VOID, 0, NULL, 0, 0 },
     { RTE_FLOW_ITEM_TYPE_END, 0, NULL, 0, 0 },
 };
@@ -242,6 +249,18 @@ apply_item_code(struct pattern_state *ps, const struct rte_flow_item *item,
         }
         ps->key->in_port = s->port_id;
         ps->mask->in_port = item->spec ? UINT32_MAX : 0;
+    } else if (item->type == RTE_FLOW_ITEM_TYPE_TAG) {
+        const struct rte_flow_item_tag *s = (const void *) spec;
+        const struct rte_flow_item_tag *m = (const void *) item_mask;
+
+        if (item->spec && (m->index != UINT8_MAX
+                           || s->index >= SIMNIC_N_TAGS)) {
+            return item_error(error, item, RTE_FLOW_ERROR_TYPE_ITEM_SPEC,
+                              "index must be exact and below "
+                              RTE_STR(SIMNIC_N_TAGS));
+        }
+        ps->key->tag[s->index] = s->data;
+        ps->mask->tag[s->index] |= m->data;
     } else if (item->type == RTE_FLOW_ITEM_TYPE_VLAN) {
         const struct rte_flow_item_vlan *s = (const void *) spec;
         const struct rte_flow_item_vlan *m = (const void *) item_mask;

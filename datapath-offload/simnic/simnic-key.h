@@ -13,6 +13,10 @@
 
 #include <rte_flow.h>
 
+/* TAG items and SET_TAG actions: how many 32-bit tags a packet carries
+ * from group to group. */
+#define SIMNIC_N_TAGS 3
+
 /* One layer of headers.  Multi-byte fields are in network byte order, as
  * in the packet and in rte_flow item specs. */
 struct simnic_layer {
@@ -48,9 +52,9 @@ struct simnic_key {
     uint32_t in_port;           /* ethdev port the packet entered. */
     uint32_t transfer;          /* 1 for e-switch (transfer) rules. */
     uint32_t mark;              /* Set by MARK in an earlier group. */
+    uint32_t tag[SIMNIC_N_TAGS];    /* Set by SET_TAG in an earlier group. */
     uint32_t tunnel;            /* enum simnic_tunnel. */
     uint32_t vni;               /* Network order, low 24 bits. */
-    uint32_t pad;
     struct simnic_layer outer;
     struct simnic_layer inner;
 } __attribute__((aligned(8)));
