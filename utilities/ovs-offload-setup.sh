@@ -7,7 +7,7 @@
 # project against it.
 #
 # Usage: utilities/ovs-offload-setup.sh [--no-project | --demo | --check]
-#   --no-project  only install packages and build OVS
+#   --no-project  only install packages, build OVS and fetch the DPDK source
 #   --demo        then run the demo in the test VM (make demo)
 #   --check       then run every test, host and VM (make check-full)
 # Environment: OVS_OFFLOAD_CACHE (default /var/cache/ovs-offload).
