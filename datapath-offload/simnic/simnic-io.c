@@ -101,20 +101,59 @@ restore_vlan(struct rte_mbuf *m, const struct msghdr *msg)
     }
 }
 
-/* Sends one packet out of 'port' inside the NIC and frees it. */
+/* The frames a burst forwards inside the NIC, sent together at its end:
+ * one sendmmsg() per target port rather than one send() per frame. */
+struct forward_batch {
+    struct rte_mbuf *pkts[SIMNIC_BURST];
+    uint16_t out_ports[SIMNIC_BURST];
+    uint16_t n;
+};
+
+/* Sends the frames of 'batch' that go to 'out_port' from 'from'. */
 static void
-forward(struct simnic_port *from, uint16_t out_port, struct rte_mbuf *m)
+forward_to(struct simnic_port *from, struct forward_batch *batch,
+           uint16_t out_port)
 {
     struct simnic_port *to = simnic_port_by_id(out_port);
+    struct mmsghdr msgs[SIMNIC_BURST];
+    struct iovec iovs[SIMNIC_BURST];
+    uint16_t n = 0;
+    int sent = 0;
 
-    if (to && to->fd >= 0
-        && send(to->fd, rte_pktmbuf_mtod(m, void *),
-                rte_pktmbuf_data_len(m), MSG_DONTWAIT) >= 0) {
-        from->nic_forwarded++;
-    } else {
-        from->nic_dropped++;
+    for (uint16_t i = 0; i < batch->n; i++) {
+        struct rte_mbuf *m = batch->pkts[i];
+
+        if (m && batch->out_ports[i] == out_port) {
+            iovs[n].iov_base = rte_pktmbuf_mtod(m, void *);
+            iovs[n].iov_len = rte_pktmbuf_data_len(m);
+            memset(&msgs[n], 0, sizeof msgs[n]);
+            msgs[n].msg_hdr.msg_iov = &iovs[n];
+            msgs[n].msg_hdr.msg_iovlen = 1;
+            n++;
+        }
     }
-    rte_pktmbuf_free(m);
+    if (to && to->fd >= 0) {
+        sent = sendmmsg(to->fd, msgs, n, MSG_DONTWAIT);
+        sent = sent < 0 ? 0 : sent;
+    }
+    from->nic_forwarded += sent;
+    from->nic_dropped += n - sent;
+    for (uint16_t i = 0; i < batch->n; i++) {
+        if (batch->pkts[i] && batch->out_ports[i] == out_port) {
+            rte_pktmbuf_free(batch->pkts[i]);
+            batch->pkts[i] = NULL;
+        }
+    }
+}
+
+static void
+forward_all(struct simnic_port *from, struct forward_batch *batch)
+{
+    for (uint16_t i = 0; i < batch->n; i++) {
+        if (batch->pkts[i]) {
+            forward_to(from, batch, batch->out_ports[i]);
+        }
+    }
 }
 
 /* Reads up to 'n' frames from the socket into 'bufs'. */
@@ -176,6 +215,7 @@ simnic_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n)
     struct simnic_port *port = rxq->port;
     struct simnic_engine *engine = port->domain->engine;
     struct rte_mbuf *pkts[SIMNIC_BURST];
+    struct forward_batch fwd;
     uint16_t got, delivered = 0;
 
     if (rxq->queue_id != 0) {
@@ -192,6 +232,7 @@ simnic_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n)
     if (!got) {
         return 0;
     }
+    fwd.n = 0;
     simnic_engine_read_lock(engine);
     for (uint16_t i = 0; i < got; i++) {
         struct rte_mbuf *m = pkts[i];
@@ -214,7 +255,8 @@ simnic_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n)
             }
             break;
         case SIMNIC_FORWARD:
-            forward(port, res.out_port, m);
+            fwd.out_ports[fwd.n] = res.out_port;
+            fwd.pkts[fwd.n++] = m;
             break;
         case SIMNIC_DROP:
         default:
@@ -224,6 +266,7 @@ simnic_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n)
         }
     }
     simnic_engine_read_unlock(engine);
+    forward_all(port, &fwd);
 out:
     for (uint16_t i = 0; i < delivered; i++) {
         rxq->bytes += rte_pktmbuf_pkt_len(bufs[i]);
