@@ -17,3 +17,4 @@ DATAPATH_OFFLOAD_SOURCES = \
 	datapath-offload/tc-probe.h \
 	datapath-offload/tc-sample.c \
 	datapath-offload/tc-sample.h
+include datapath-offload/simnic/automake.mk

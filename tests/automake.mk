@@ -30,7 +30,9 @@ TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/flower-codec.at \
 	tests/flower-translate.at \
-	tests/drop-in.at
+	tests/drop-in.at \
+	tests/simnic.at
+EXTRA_DIST += tests/simnic-pkt.py tests/simnic-testpmd.py
 SYSTEM_TC_TESTSUITE_AT = \
 	tests/system-tc-testsuite.at \
 	tests/system-tc.at

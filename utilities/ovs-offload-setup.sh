@@ -2,10 +2,12 @@
 # Sets up a Debian 12 machine to build and test ovs-offload: installs the
 # Debian packages, unpacks Debian's Open vSwitch 3.1 source and builds it
 # once into a cache directory outside the git tree (it is rebuilt only when
-# missing), then configures and builds this project against it.
+# missing), fetches Debian's source of the installed DPDK (simnic needs
+# driver headers libdpdk-dev lacks), then configures and builds this
+# project against it.
 #
 # Usage: utilities/ovs-offload-setup.sh [--no-project | --demo | --check]
-#   --no-project  only install packages and build OVS
+#   --no-project  only install packages, build OVS and fetch the DPDK source
 #   --demo        then run the demo in the test VM (make demo)
 #   --check       then run every test, host and VM (make check-full)
 # Environment: OVS_OFFLOAD_CACHE (default /var/cache/ovs-offload).
@@ -20,7 +22,7 @@ ovs_build=$cache/build
 packages="build-essential autoconf automake libtool pkg-config libssl-dev
 libcap-ng-dev python3 libdpdk-dev dpdk dpdk-dev libnuma-dev libmnl-dev
 openvswitch-source qemu-system-x86 busybox-static cpio kmod iproute2
-iputils-ping netcat-openbsd tcpdump ethtool"
+iputils-ping netcat-openbsd tcpdump ethtool valgrind"
 
 log() {
     echo "ovs-offload-setup: $*"
@@ -60,6 +62,35 @@ build_ovs() {
     touch "$ovs_build/.ovs-offload-built"
 }
 
+# Debian's source tarball of the installed DPDK, into $cache/dpdk-src:
+# the build extracts simnic's driver headers from it.
+fetch_dpdk_source() {
+    version=$(pkg-config --modversion libdpdk)
+    pkgversion=$(dpkg-query -W -f='${Version}' libdpdk-dev)
+    dir=$cache/dpdk-src
+    if [ -f "$dir/dpdk_$version.orig.tar.xz" ]; then
+        log "DPDK $version source already in $dir"
+        return
+    fi
+    if ! grep -qs '^Types:.*deb-src' /etc/apt/sources.list.d/*.sources \
+        && ! grep -qs '^deb-src' /etc/apt/sources.list \
+                                 /etc/apt/sources.list.d/*.list; then
+        log "adding deb-src entries for Debian's mirror"
+        sed 's/^Types: deb$/Types: deb-src/' \
+            /etc/apt/sources.list.d/debian.sources \
+            > /etc/apt/sources.list.d/ovs-offload-deb-src.sources
+        apt-get update -q
+    fi
+    mkdir -p "$dir"
+    log "fetching Debian's dpdk $pkgversion source into $dir"
+    (cd "$dir" && apt-get source --download-only -q "dpdk=$pkgversion") || {
+        log "cannot fetch the source of dpdk $pkgversion (the installed"
+        log "libdpdk-dev); configure with --disable-simnic to build without"
+        log "simnic"
+        exit 1
+    }
+}
+
 build_project() {
     cd "$srcdir"
     [ -x configure ] || ./boot.sh
@@ -75,6 +106,7 @@ case $1 in
 esac
 install_packages
 build_ovs
+fetch_dpdk_source
 [ "$1" = --no-project ] && exit 0
 build_project
 case $1 in
