@@ -158,50 +158,43 @@ group_free(struct sample_group *g)
     free(g);
 }
 
-void
-tc_sample_ref(uint32_t group)
+/* Adds 'delta' to the references of 'group', and frees it once it has
+ * none: a 'delta' of 0 frees a group that no installed rule took. */
+static void
+group_adjust(uint32_t group, int delta)
 {
     struct sample_group *g;
 
     if (group) {
         ovs_mutex_lock(&mutex);
         g = find_by_id(group);
-        if (g) {
-            g->refs++;
+        if (g && (delta >= 0 || g->refs)) {
+            g->refs += delta;
+            if (!g->refs) {
+                group_free(g);
+            }
         }
         ovs_mutex_unlock(&mutex);
     }
 }
 
 void
+tc_sample_ref(uint32_t group)
+{
+    group_adjust(group, 1);
+}
+
+void
 tc_sample_unref(uint32_t group)
 {
-    struct sample_group *g;
-
-    if (group) {
-        ovs_mutex_lock(&mutex);
-        g = find_by_id(group);
-        if (g && g->refs && !--g->refs) {
-            group_free(g);
-        }
-        ovs_mutex_unlock(&mutex);
-    }
+    group_adjust(group, -1);
 }
 
 /* Forgets 'group' if no installed rule uses it. */
 void
 tc_sample_gc(uint32_t group)
 {
-    struct sample_group *g;
-
-    if (group) {
-        ovs_mutex_lock(&mutex);
-        g = find_by_id(group);
-        if (g && !g->refs) {
-            group_free(g);
-        }
-        ovs_mutex_unlock(&mutex);
-    }
+    group_adjust(group, 0);
 }
 
 /* Copies the sFlow cookie of 'group' into 'cookie'. */
