@@ -115,7 +115,7 @@ offloaded() {
 }
 
 rss_kb() {
-    sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' /proc/$(cat $work/ovs-vswitchd.pid)/status
+    awk '/^VmRSS:/ { print $2 }' /proc/$(cat $work/ovs-vswitchd.pid)/status
 }
 
 # Revalidator threads' CPU time (utime + stime), in clock ticks.
