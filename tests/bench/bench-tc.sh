@@ -93,11 +93,20 @@ start_ovs() {
     ovs-vsctl --no-wait init
     ovs-vsctl --no-wait set Open_vSwitch . other_config:hw-offload=true \
         other_config:tc-policy=skip_hw other_config:max-idle=3600000
-    "$1" --detach --no-chdir --pidfile --log-file
+    if ! "$1" --detach --no-chdir --pidfile --log-file; then
+        echo "$1 did not start; its log ends with:" >&2
+        tail -40 $work/ovs-vswitchd.log >&2
+        return 1
+    fi
     ovs-vsctl add-br br0 -- set bridge br0 datapath_type=system \
         -- add-port br0 b0 -- add-port br0 c0
     # The ports' flow API starts when they are added.
     sleep 2
+    if ! test -e $work/ovs-vswitchd.pid; then
+        echo "$1 exited; its log ends with:" >&2
+        tail -40 $work/ovs-vswitchd.log >&2
+        return 1
+    fi
 }
 
 stop_ovs() {
@@ -195,10 +204,14 @@ ratio() {
     awk -v a=$1 -v b=$2 'BEGIN { printf "%.2f\n", (b > 0 ? a / b : 0) }'
 }
 
+# BENCH_WHO (default "raw stock ours") picks what to measure.
+who=${BENCH_WHO:-raw stock ours}
 for n in "$@"; do
-    raw_tc $n
-    daemon_bench stock "$stock" $n
-    daemon_bench ours "$builddir/vswitchd/ovs-vswitchd" $n
+    case " $who " in *" raw "*) raw_tc $n ;; esac
+    case " $who " in *" stock "*) daemon_bench stock "$stock" $n ;; esac
+    case " $who " in *" ours "*)
+        daemon_bench ours "$builddir/vswitchd/ovs-vswitchd" $n ;;
+    esac
     raw=$(value raw "insert $n (s)")
     s=$(value stock "insert $n (s)")
     o=$(value ours "insert $n (s)")
