@@ -204,8 +204,8 @@ ratio() {
     awk -v a=$1 -v b=$2 'BEGIN { printf "%.2f\n", (b > 0 ? a / b : 0) }'
 }
 
-# BENCH_WHO (default "raw stock ours") picks what to measure.
-who=${BENCH_WHO:-raw stock ours}
+# BENCH_WHO (default "raw,stock,ours") picks what to measure.
+who=$(echo "${BENCH_WHO:-raw,stock,ours}" | tr ',' ' ')
 for n in "$@"; do
     case " $who " in *" raw "*) raw_tc $n ;; esac
     case " $who " in *" stock "*) daemon_bench stock "$stock" $n ;; esac
