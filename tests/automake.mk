@@ -31,8 +31,10 @@ TESTSUITE_AT = \
 	tests/flower-codec.at \
 	tests/flower-translate.at \
 	tests/drop-in.at \
-	tests/simnic.at
-EXTRA_DIST += tests/simnic-pkt.py tests/simnic-testpmd.py
+	tests/simnic.at \
+	tests/simnic-ovs.at
+EXTRA_DIST += tests/simnic-pkt.py tests/simnic-testpmd.py \
+	tests/stock-ovs-dpdk.sh
 SYSTEM_TC_TESTSUITE_AT = \
 	tests/system-tc-testsuite.at \
 	tests/system-tc.at

@@ -90,8 +90,9 @@ class ipv4(Layer):
     ethertype = 0x0800
 
     def __init__(self, src='10.0.0.1', dst='10.0.0.2', ttl=64, tos=0,
-                 proto=None, id=1):
+                 proto=None, id=1, frag=0):
         self.src = ipaddress.IPv4Address(src).packed
+        self.frag = frag            # Flags and fragment offset.
         self.dst = ipaddress.IPv4Address(dst).packed
         self.ttl, self.tos, self.p, self.id = ttl, tos, proto, id
 
@@ -102,7 +103,7 @@ class ipv4(Layer):
         p = self.p if self.p is not None else nxt.proto
         h = struct.pack('!BBHHHBBH4s4s', 0x45, self.tos, 20 + len(rest),
                         self.id,
-                        0, self.ttl, p, 0, self.src, self.dst)
+                        self.frag, self.ttl, p, 0, self.src, self.dst)
         return h[:10] + struct.pack('!H', csum(h)) + h[12:] + rest
 
 

@@ -3,8 +3,9 @@
 # Debian packages, unpacks Debian's Open vSwitch 3.1 source and builds it
 # once into a cache directory outside the git tree (it is rebuilt only when
 # missing), fetches Debian's source of the installed DPDK (simnic needs
-# driver headers libdpdk-dev lacks), then configures and builds this
-# project against it.
+# driver headers libdpdk-dev lacks) and unpacks Debian's OVS-DPDK (for the
+# simnic OVS-DPDK tests), then configures and builds this project against
+# it.
 #
 # Usage: utilities/ovs-offload-setup.sh [--no-project | --demo | --check]
 #   --no-project  only install packages, build OVS and fetch the DPDK source
@@ -107,6 +108,10 @@ esac
 install_packages
 build_ovs
 fetch_dpdk_source
+# Debian's ovs-vswitchd-dpdk, unpacked (not installed), for the tests in
+# tests/simnic-ovs.at.
+log "unpacking Debian's OVS-DPDK into $cache/stock-dpdk"
+"$srcdir/tests/stock-ovs-dpdk.sh" "$cache/stock-dpdk" > /dev/null
 [ "$1" = --no-project ] && exit 0
 build_project
 case $1 in

@@ -22,6 +22,10 @@ enum simnic_profile {
 struct simnic_flow_ctx {
     uint16_t port_id;           /* Port the rule is created on. */
     uint16_t n_rx_queues;
+    /* A transfer rule created on a port other than its domain's transfer
+     * proxy, whose pattern names no port, matches only the packets that
+     * enter 'port_id' (as rules created through mlx5 representors do). */
+    bool transfer_from_own_port;
     /* Whether 'port' is a port of the same e-switch domain. */
     bool (*port_in_domain)(uint16_t port, void *aux);
     void *aux;

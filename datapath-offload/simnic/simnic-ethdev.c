@@ -368,19 +368,10 @@ port_in_domain(uint16_t port_id, void *aux)
     return other && other->domain == port->domain;
 }
 
-static void
-flow_ctx_init(struct rte_eth_dev *dev, struct simnic_flow_ctx *ctx)
-{
-    struct simnic_port *port = dev_port(dev);
-
-    ctx->port_id = port->port_id;
-    ctx->n_rx_queues = RTE_MAX(dev->data->nb_rx_queues, 1);
-    ctx->port_in_domain = port_in_domain;
-    ctx->aux = port;
-}
-
-/* The proxy of a domain is its first port: transfer rules are managed
- * there, as on real e-switches. */
+/* The proxy of a domain is its first port (rte_flow_pick_transfer_proxy).
+ * Transfer rules can be created through any port of the domain, as
+ * through mlx5 representors and as OVS 3.1 does (it predates the
+ * proxy): see 'transfer_from_own_port'. */
 static uint16_t
 domain_proxy(const struct simnic_domain *d)
 {
@@ -392,20 +383,17 @@ domain_proxy(const struct simnic_domain *d)
     return RTE_MAX_ETHPORTS;
 }
 
-static int
-transfer_check(struct rte_eth_dev *dev, const struct rte_flow_attr *attr,
-               struct rte_flow_error *error)
+static void
+flow_ctx_init(struct rte_eth_dev *dev, struct simnic_flow_ctx *ctx)
 {
     struct simnic_port *port = dev_port(dev);
 
-    if (attr && attr->transfer
-        && domain_proxy(port->domain) != port->port_id) {
-        return rte_flow_error_set(error, EINVAL,
-                                   RTE_FLOW_ERROR_TYPE_ATTR_TRANSFER, NULL,
-                                   "transfer rules are managed through the "
-                                   "domain's transfer proxy port");
-    }
-    return 0;
+    ctx->port_id = port->port_id;
+    ctx->n_rx_queues = RTE_MAX(dev->data->nb_rx_queues, 1);
+    ctx->port_in_domain = port_in_domain;
+    ctx->aux = port;
+    ctx->transfer_from_own_port
+        = domain_proxy(port->domain) != port->port_id;
 }
 
 static int
@@ -416,11 +404,7 @@ simnic_flow_validate_op(struct rte_eth_dev *dev,
                         struct rte_flow_error *error)
 {
     struct simnic_flow_ctx ctx;
-    int err = transfer_check(dev, attr, error);
 
-    if (err) {
-        return err;
-    }
     flow_ctx_init(dev, &ctx);
     return simnic_flow_validate(dev_port(dev)->domain->engine, &ctx, attr,
                                 pattern, actions, error);
@@ -435,9 +419,6 @@ simnic_flow_create_op(struct rte_eth_dev *dev,
 {
     struct simnic_flow_ctx ctx;
 
-    if (transfer_check(dev, attr, error)) {
-        return NULL;
-    }
     flow_ctx_init(dev, &ctx);
     return simnic_flow_create(dev_port(dev)->domain->engine, &ctx, attr,
                               pattern, actions, error);

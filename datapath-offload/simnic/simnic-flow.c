@@ -140,6 +140,10 @@ rule_translate(struct simnic_engine *e, const struct simnic_flow_ctx *ctx,
     }
     if (attr->transfer) {
         key->transfer = 1;
+        if (ctx->transfer_from_own_port && !mask->in_port) {
+            key->in_port = ctx->port_id;
+            mask->in_port = UINT32_MAX;
+        }
     } else {
         if (mask->in_port && key->in_port != ctx->port_id) {
             return rte_flow_error_set(error, ENOTSUP,

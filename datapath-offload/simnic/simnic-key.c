@@ -41,12 +41,16 @@ static const struct item_field item_fields[] = {
     LAYER(ETH, struct rte_flow_item_eth, hdr.dst_addr, dst_mac),
     LAYER(ETH, struct rte_flow_item_eth, hdr.src_addr, src_mac),
     LAYER(ETH, struct rte_flow_item_eth, hdr.ether_type, eth_type),
+    /* 'has_vlan' is a bit-field, in the word after the header. */
+    { RTE_FLOW_ITEM_TYPE_ETH, sizeof(struct rte_ether_hdr),
+      sizeof(uint32_t), IN_CODE, 0 },
     /* Which tag a VLAN item's TCI is depends on its position. */
     { RTE_FLOW_ITEM_TYPE_VLAN, offsetof(struct rte_flow_item_vlan, tci),
       sizeof(rte_be16_t), IN_CODE, 0 },
     LAYER(VLAN, struct rte_flow_item_vlan, inner_type, l3_type),
     LAYER(IPV4, struct rte_flow_item_ipv4, hdr.type_of_service, ip_tos),
     LAYER(IPV4, struct rte_flow_item_ipv4, hdr.time_to_live, ip_ttl),
+    LAYER(IPV4, struct rte_flow_item_ipv4, hdr.fragment_offset, ipv4_frag),
     LAYER(IPV4, struct rte_flow_item_ipv4, hdr.next_proto_id, ip_proto),
     LAYER(IPV4, struct rte_flow_item_ipv4, hdr.src_addr, ipv4_src),
     LAYER(IPV4, struct rte_flow_item_ipv4, hdr.dst_addr, ipv4_dst),
@@ -261,6 +265,14 @@ apply_item_code(struct pattern_state *ps, const struct rte_flow_item *item,
         }
         ps->key->tag[s->index] = s->data;
         ps->mask->tag[s->index] |= m->data;
+    } else if (item->type == RTE_FLOW_ITEM_TYPE_ETH) {
+        const struct rte_flow_item_eth *s = (const void *) spec;
+        const struct rte_flow_item_eth *m = (const void *) item_mask;
+
+        if (m->has_vlan) {
+            ps->lk->has_vlan = s->has_vlan;
+            ps->lm->has_vlan = UINT8_MAX;
+        }
     } else if (item->type == RTE_FLOW_ITEM_TYPE_VLAN) {
         const struct rte_flow_item_vlan *s = (const void *) spec;
         const struct rte_flow_item_vlan *m = (const void *) item_mask;
@@ -387,6 +399,7 @@ parse_l3(const uint8_t *f, uint32_t len, uint32_t ofs,
         l->ip_proto = ip->next_proto_id;
         memcpy(&l->ipv4_src, &ip->src_addr, 4);
         memcpy(&l->ipv4_dst, &ip->dst_addr, 4);
+        l->ipv4_frag = ip->fragment_offset;
         if (ihl < sizeof *ip
             || (ip->fragment_offset & RTE_BE16(RTE_IPV4_HDR_OFFSET_MASK))) {
             /* Later fragments have no L4 header to match. */
@@ -466,6 +479,7 @@ parse_layer(const uint8_t *f, uint32_t len, uint32_t ofs,
         memcpy(&type, f + ofs + 2, 2);
         ofs += 4;
     }
+    l->has_vlan = l->n_vlan > 0;
     l->l3_type = type;
     l4 = parse_l3(f, len, ofs, l);
     if (layout) {

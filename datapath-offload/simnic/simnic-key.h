@@ -39,7 +39,9 @@ struct simnic_layer {
     uint8_t tcp_flags;
     uint8_t icmp_type;
     uint8_t icmp_code;
-    uint8_t pad[5];
+    uint8_t has_vlan;           /* 1 if n_vlan > 0 (ETH item 'has_vlan'). */
+    uint16_t ipv4_frag;         /* IPv4 flags and fragment offset. */
+    uint8_t pad[2];
 };
 
 enum simnic_tunnel {
