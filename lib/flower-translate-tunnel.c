@@ -15,11 +15,15 @@
  *   - An exact "no Geneve options": flower matches options only when some
  *     are given.
  *
- * Everything else is exact or refused.  Setting DF on the outer header is
- * refused outright: act_tunnel_key has no attribute for it up to Linux 6.1
- * (TCA_TUNNEL_KEY_NO_FRAG came later), so the packets TC would send would
- * differ from the datapath's; "options:df_default=false" on the tunnel port
- * lets such flows be offloaded.
+ * Everything else is exact or refused.  Setting DF on an IPv4 outer header
+ * is refused outright: act_tunnel_key has no attribute for it up to Linux
+ * 6.1 (TCA_TUNNEL_KEY_NO_FRAG came later), so the packets TC would send
+ * would differ from the datapath's; "options:df_default=false" on the
+ * tunnel port lets such flows be offloaded.  On an IPv6 outer header DF
+ * means nothing (IPv6 has no such bit, and the kernel's VXLAN and Geneve
+ * ignore the flag there), so it is dropped: OVS sets it on every tunnel
+ * port by default, and the rule's packets are the datapath's.  A dump of
+ * such a rule shows the set without it.
  */
 
 #include <config.h>
@@ -267,7 +271,9 @@ flower_translate_set_tunnel(const struct nlattr *tun_attr,
     }
     free(error);
 
-    if (tnl.flags & FLOW_TNL_F_DONT_FRAGMENT) {
+    if (tnl.flags & FLOW_TNL_F_DONT_FRAGMENT
+        && (tnl.ip_dst || !ipv6_addr_is_set(&tnl.ipv6_dst))) {
+        /* Not IPv6, where DF is dropped (see the file comment). */
         return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_TUNNEL_DF,
                               "set tunnel df");
     }
