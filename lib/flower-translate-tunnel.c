@@ -2,8 +2,9 @@
  * Tunnels in translation (see flower-translate.h): the tunnel metadata a
  * decapsulated packet carries, which flower matches with its enc_* keys on
  * the tunnel device (vxlan_sys_4789, genev_sys_6081, ...), and the
- * set(tunnel(...)) action, which becomes act_tunnel_key set before the
- * packet is redirected to a tunnel device.
+ * set(tunnel(...)) action, which becomes act_tunnel_key set (with Geneve
+ * options or a VXLAN-GBP, as the datapath's) before the packet is
+ * redirected to a tunnel device.
  *
  * Two things flower cannot say are let through, as Open vSwitch 3.1 does,
  * because refusing them would refuse every tunnel flow and neither changes
@@ -277,9 +278,13 @@ flower_translate_set_tunnel(const struct nlattr *tun_attr,
         return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_TUNNEL_DF,
                               "set tunnel df");
     }
-    if (tnl.flags & FLOW_TNL_F_OAM || tnl.tp_src || tnl.gbp_id
-        || tnl.gbp_flags || tnl.erspan_ver || tnl.gtpu_flags
-        || tnl.gtpu_msgtype) {
+    if (tnl.gbp_flags & ~VXLAN_GBP_FLAGS) {
+        /* The kernel's VXLAN keeps only these flags. */
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                              "set tunnel gbp flags");
+    }
+    if (tnl.flags & FLOW_TNL_F_OAM || tnl.tp_src || tnl.erspan_ver
+        || tnl.gtpu_flags || tnl.gtpu_msgtype) {
         return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
                               "set tunnel field");
     }
@@ -303,7 +308,16 @@ flower_translate_set_tunnel(const struct nlattr *tun_attr,
     set->ttl = tnl.ip_ttl;
     set->no_csum = !(tnl.flags & FLOW_TNL_F_CSUM);
 
+    if (tnl.gbp_id || tnl.gbp_flags) {
+        /* VXLAN-GBP, as the datapath's u32: flags above the policy id. */
+        set->vxlan_gbp = true;
+        set->gbp = (tnl.gbp_flags << 16) | ntohs(tnl.gbp_id);
+    }
     if (tnl.flags & FLOW_TNL_F_UDPIF && tnl.metadata.present.len) {
+        if (set->vxlan_gbp) {
+            return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED,
+                                  "set tunnel gbp and Geneve options");
+        }
         if (rule->encap_geneve.len) {
             return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
                                   "two sets of Geneve options");
@@ -337,6 +351,10 @@ flower_tunnel_set_to_odp_action(const struct flower_rule *rule,
     tnl.flags = ((set->has_id ? FLOW_TNL_F_KEY : 0)
                  | (set->no_csum ? 0 : FLOW_TNL_F_CSUM)
                  | (set->dont_fragment ? FLOW_TNL_F_DONT_FRAGMENT : 0));
+    if (set->vxlan_gbp) {
+        tnl.gbp_id = htons(set->gbp & 0xffff);
+        tnl.gbp_flags = set->gbp >> 16;
+    }
     if (set->geneve) {
         tnl.flags |= FLOW_TNL_F_UDPIF;
         tnl.metadata.present.len = rule->encap_geneve.len;
