@@ -98,6 +98,9 @@ actions_need(const struct flower_rule *rule, bool need[FLOWER_N_CAPS])
         case FLOWER_ACT_TUNNEL_SET:
             need[FLOWER_CAP_TUNNEL_KEY] = true;
             need[FLOWER_CAP_GENEVE_OPTS] |= a->tunnel.geneve;
+            /* act_tunnel_key took VXLAN options in the same release as
+             * flower (Linux 5.7). */
+            need[FLOWER_CAP_VXLAN_GBP] |= a->tunnel.vxlan_gbp;
             need[FLOWER_CAP_TUNNEL_FLAGS] |= a->tunnel.dont_fragment;
             break;
         case FLOWER_ACT_TUNNEL_RELEASE:

@@ -22,7 +22,7 @@
       "ct_state +rpl and +inv in a match")                                 \
     C(TUNNEL_KEY, "tunnel_key", "act_tunnel_key and enc_* keys")          \
     C(GENEVE_OPTS, "geneve_opts", "Geneve options in match and set")      \
-    C(VXLAN_GBP, "vxlan_gbp", "VXLAN group policy in a match")            \
+    C(VXLAN_GBP, "vxlan_gbp", "VXLAN group policy in match and set")     \
     C(TUNNEL_FLAGS, "tunnel_flags",                                        \
       "tunnel DF/CSUM flags in a match or tunnel set")                     \
     C(MPLS, "mpls", "act_mpls and MPLS keys")                              \

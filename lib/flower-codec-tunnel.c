@@ -23,15 +23,16 @@
  * of the key's (fl_set_enc_opt() refuses "Key and mask miss aligned"),
  * and the model's mask TLVs carry the key's length byte.
  *
- * VXLAN-GBP.  fl_set_vxlan_opt() keeps only the bits of key and mask that
- * the VXLAN header carries (VXLAN_GBP_MASK, which the uapi headers do not
- * name), so encoding refuses others.  It reads the nest with
- * nla_parse_nested(), which insists on NLA_F_NESTED, as
- * mnl_attr_nest_start() sets it.  A rule matches Geneve options or a GBP,
- * not both (the kernel refuses "Duplicate type").  The kernel dumps both
- * key and mask whenever it matches options (fl_dump_key_enc_opt()); for a
- * rule added without a mask, a GBP mask of all ones, which decoding
- * narrows to the bits a packet can have.
+ * VXLAN-GBP.  fl_set_vxlan_opt() and tunnel_key_copy_vxlan_opt() keep
+ * only the bits that the VXLAN header carries (VXLAN_GBP_MASK, which the
+ * uapi headers do not name), so encoding refuses others.  Both number
+ * their VXLAN attributes alike and read the nest with nla_parse_nested(),
+ * which insists on NLA_F_NESTED, as mnl_attr_nest_start() sets it.  A
+ * rule matches Geneve options or a GBP, not both (the kernel refuses
+ * "Duplicate type").  The kernel dumps both key and mask whenever it
+ * matches options (fl_dump_key_enc_opt()); for a rule added without a
+ * mask, a GBP mask of all ones, which decoding narrows to the bits a
+ * packet can have.
  *
  * act_tunnel_key.  A set puts the key id only if the model has one (a
  * key-less tunnel otherwise), as a be32 whatever the uapi comment says
@@ -44,7 +45,8 @@
  * encapsulate with DF clear, so encoding refuses a set that asks for it,
  * and decoding reports the later kernels' attribute as not ours
  * (EOPNOTSUPP).  The model has one 'encap_geneve' per rule, so at most
- * one set of a rule may carry Geneve options.
+ * one set of a rule may carry Geneve options.  A set carries Geneve
+ * options or a GBP, not both, as a tunnel has one kind of options.
  */
 
 #include <errno.h>
@@ -71,23 +73,27 @@ struct opts_attrs {
     uint16_t geneve_class;      /* be16. */
     uint16_t geneve_type;       /* u8. */
     uint16_t geneve_data;       /* 4 to 124 bytes. */
-    bool vxlan;                 /* TCA_FLOWER_KEY_ENC_OPTS_VXLAN is ours. */
+    uint16_t vxlan;             /* Nest with a GBP. */
+    uint16_t vxlan_gbp;         /* u32. */
 };
 
 static const struct opts_attrs flower_opts = {
     TCA_FLOWER_KEY_ENC_OPTS_GENEVE, TCA_FLOWER_KEY_ENC_OPT_GENEVE_MAX,
     TCA_FLOWER_KEY_ENC_OPT_GENEVE_CLASS, TCA_FLOWER_KEY_ENC_OPT_GENEVE_TYPE,
-    TCA_FLOWER_KEY_ENC_OPT_GENEVE_DATA, true,
+    TCA_FLOWER_KEY_ENC_OPT_GENEVE_DATA, TCA_FLOWER_KEY_ENC_OPTS_VXLAN,
+    TCA_FLOWER_KEY_ENC_OPT_VXLAN_GBP,
 };
 
-/* The model sets Geneve options only: VXLAN and ERSPAN are not ours. */
+/* ERSPAN is not ours. */
 static const struct opts_attrs tunnel_key_opts = {
     TCA_TUNNEL_KEY_ENC_OPTS_GENEVE, TCA_TUNNEL_KEY_ENC_OPT_GENEVE_MAX,
     TCA_TUNNEL_KEY_ENC_OPT_GENEVE_CLASS, TCA_TUNNEL_KEY_ENC_OPT_GENEVE_TYPE,
-    TCA_TUNNEL_KEY_ENC_OPT_GENEVE_DATA, false,
+    TCA_TUNNEL_KEY_ENC_OPT_GENEVE_DATA, TCA_TUNNEL_KEY_ENC_OPTS_VXLAN,
+    TCA_TUNNEL_KEY_ENC_OPT_VXLAN_GBP,
 };
 
-/* Flower's VXLAN nest; others: EOPNOTSUPP. */
+/* The VXLAN nest (flower's; act_tunnel_key's is numbered alike); others:
+ * EOPNOTSUPP. */
 static const struct attr_policy vxlan_policy[] = {
     { TCA_FLOWER_KEY_ENC_OPT_VXLAN_GBP, MNL_TYPE_U32, 0, false },
 };
@@ -129,7 +135,8 @@ static bool geneve_mask_fits(const struct flower_geneve_opts *key,
 static void put_geneve_opts(struct nlmsghdr *, uint16_t type,
                             const struct opts_attrs *,
                             const struct flower_geneve_opts *);
-static void put_vxlan_opts(struct nlmsghdr *, uint16_t type, uint32_t gbp);
+static void put_vxlan_opts(struct nlmsghdr *, uint16_t type,
+                           const struct opts_attrs *, uint32_t gbp);
 static bool tunnel_set_valid(const struct flower_rule *, int index);
 static bool geneve_set_before(const struct flower_rule *, int index);
 static bool ipv6_is_zero(const struct in6_addr *);
@@ -167,8 +174,9 @@ codec_put_enc_opts(struct nlmsghdr *nlh, const struct flower_rule *rule)
         if ((key->enc_vxlan_gbp | mask->enc_vxlan_gbp) & ~VXLAN_GBP_MASK) {
             return false;
         }
-        put_vxlan_opts(nlh, TCA_FLOWER_KEY_ENC_OPTS, key->enc_vxlan_gbp);
-        put_vxlan_opts(nlh, TCA_FLOWER_KEY_ENC_OPTS_MASK,
+        put_vxlan_opts(nlh, TCA_FLOWER_KEY_ENC_OPTS, &flower_opts,
+                       key->enc_vxlan_gbp);
+        put_vxlan_opts(nlh, TCA_FLOWER_KEY_ENC_OPTS_MASK, &flower_opts,
                        mask->enc_vxlan_gbp);
     }
     return true;
@@ -217,6 +225,9 @@ codec_put_tunnel_key(struct nlmsghdr *nlh, const struct act_map *map,
     if (t->geneve) {
         put_geneve_opts(nlh, TCA_TUNNEL_KEY_ENC_OPTS, &tunnel_key_opts,
                         &rule->encap_geneve);
+    } else if (t->vxlan_gbp) {
+        put_vxlan_opts(nlh, TCA_TUNNEL_KEY_ENC_OPTS, &tunnel_key_opts,
+                       t->gbp);
     }
     return true;
 }
@@ -286,23 +297,25 @@ put_geneve_opts(struct nlmsghdr *nlh, uint16_t type,
     mnl_attr_nest_end(nlh, outer);
 }
 
-/* Puts into a nest of 'type' flower's VXLAN nest with 'gbp'. */
+/* Puts into a nest of 'type' a VXLAN nest with 'gbp', with the attributes
+ * of 'attrs'. */
 static void
-put_vxlan_opts(struct nlmsghdr *nlh, uint16_t type, uint32_t gbp)
+put_vxlan_opts(struct nlmsghdr *nlh, uint16_t type,
+               const struct opts_attrs *attrs, uint32_t gbp)
 {
     struct nlattr *outer = mnl_attr_nest_start(nlh, type);
-    struct nlattr *nest = mnl_attr_nest_start(nlh,
-                                              TCA_FLOWER_KEY_ENC_OPTS_VXLAN);
+    struct nlattr *nest = mnl_attr_nest_start(nlh, attrs->vxlan);
 
-    mnl_attr_put_u32(nlh, TCA_FLOWER_KEY_ENC_OPT_VXLAN_GBP, gbp);
+    mnl_attr_put_u32(nlh, attrs->vxlan_gbp, gbp);
     mnl_attr_nest_end(nlh, nest);
     mnl_attr_nest_end(nlh, outer);
 }
 
 /* Returns true if the tunnel set 'index' of 'rule' can be put as the model
  * means it: no DF, no id unless 'has_id', the addresses of one family (and
- * an IPv6 destination, for IPv6), and Geneve options only if valid and
- * only on the first set that has any. */
+ * an IPv6 destination, for IPv6), Geneve options only if valid and only on
+ * the first set that has any, a GBP only without them and only with the
+ * bits the kernel keeps. */
 static bool
 tunnel_set_valid(const struct flower_rule *rule, int index)
 {
@@ -312,7 +325,9 @@ tunnel_set_valid(const struct flower_rule *rule, int index)
                            && ipv6_is_zero(&t->ipv6_dst))
                         : !t->ipv4_src && !ipv6_is_zero(&t->ipv6_dst));
 
-    if (t->dont_fragment || (!t->has_id && t->id) || !addrs_valid) {
+    if (t->dont_fragment || (!t->has_id && t->id) || !addrs_valid
+        || (!t->vxlan_gbp && t->gbp)
+        || (t->vxlan_gbp && (t->geneve || t->gbp & ~VXLAN_GBP_MASK))) {
         return false;
     }
     return (!t->geneve
@@ -441,6 +456,13 @@ codec_decode_tunnel_key(const struct nlattr *const *tb,
                         &opts);
     if (error) {
         return error;
+    } else if (opts.kind == OPTS_VXLAN) {
+        if (opts.gbp & ~VXLAN_GBP_MASK) {
+            return EPROTO;      /* tunnel_key_copy_vxlan_opt() clears these. */
+        }
+        t->vxlan_gbp = true;
+        t->gbp = opts.gbp;
+        return 0;
     } else if (geneve_set_before(rule, index)) {
         return EOPNOTSUPP;      /* The model has one 'encap_geneve'. */
     }
@@ -550,7 +572,7 @@ opts_cb(const struct nlattr *attr, void *ctx_)
         error = (out->kind == OPTS_VXLAN ? EPROTO
                  : decode_geneve(attr, attrs, &out->geneve));
         out->kind = OPTS_GENEVE;
-    } else if (attrs->vxlan && type == TCA_FLOWER_KEY_ENC_OPTS_VXLAN) {
+    } else if (type == attrs->vxlan) {
         error = (out->kind != OPTS_NONE ? EPROTO
                  : decode_vxlan(attr, &out->gbp));
         out->kind = OPTS_VXLAN;

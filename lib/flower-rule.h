@@ -174,7 +174,8 @@ struct flower_ct {
 /* act_tunnel_key set: the metadata the tunnel device that the packet is
  * then redirected to encapsulates it with.  Addresses are IPv4 when
  * 'ipv4_dst' is non-zero, else IPv6.  Geneve options, if any, are the
- * rule's 'encap_geneve' (one set per rule). */
+ * rule's 'encap_geneve' (one set per rule); a VXLAN-GBP is the set's own
+ * 'gbp'. */
 struct flower_tunnel_set {
     uint32_t id;                /* Network order, used if 'has_id'. */
     bool has_id;
@@ -188,6 +189,9 @@ struct flower_tunnel_set {
                                  * attribute up to Linux 6.1: encoding
                                  * refuses it. */
     bool geneve;                /* Carries the rule's 'encap_geneve'. */
+    bool vxlan_gbp;             /* Carries 'gbp'. */
+    uint32_t gbp;               /* VXLAN-GBP as flower matches it: flags
+                                 * (bits 16-23) and policy id, host order. */
 };
 
 /* act_mpls (TCA_MPLS_*): push, pop or modify of the outermost LSE.  For

@@ -2,8 +2,9 @@
  * Tunnels in translation (see flower-translate.h): the tunnel metadata a
  * decapsulated packet carries, which flower matches with its enc_* keys on
  * the tunnel device (vxlan_sys_4789, genev_sys_6081, ...), and the
- * set(tunnel(...)) action, which becomes act_tunnel_key set before the
- * packet is redirected to a tunnel device.
+ * set(tunnel(...)) action, which becomes act_tunnel_key set (with Geneve
+ * options or a VXLAN-GBP, as the datapath's) before the packet is
+ * redirected to a tunnel device.
  *
  * Two things flower cannot say are let through, as Open vSwitch 3.1 does,
  * because refusing them would refuse every tunnel flow and neither changes
@@ -15,11 +16,15 @@
  *   - An exact "no Geneve options": flower matches options only when some
  *     are given.
  *
- * Everything else is exact or refused.  Setting DF on the outer header is
- * refused outright: act_tunnel_key has no attribute for it up to Linux 6.1
- * (TCA_TUNNEL_KEY_NO_FRAG came later), so the packets TC would send would
- * differ from the datapath's; "options:df_default=false" on the tunnel port
- * lets such flows be offloaded.
+ * Everything else is exact or refused.  Setting DF on an IPv4 outer header
+ * is refused outright: act_tunnel_key has no attribute for it up to Linux
+ * 6.1 (TCA_TUNNEL_KEY_NO_FRAG came later), so the packets TC would send
+ * would differ from the datapath's; "options:df_default=false" on the
+ * tunnel port lets such flows be offloaded.  On an IPv6 outer header DF
+ * means nothing (IPv6 has no such bit, and the kernel's VXLAN and Geneve
+ * ignore the flag there), so it is dropped: OVS sets it on every tunnel
+ * port by default, and the rule's packets are the datapath's.  A dump of
+ * such a rule shows the set without it.
  */
 
 #include <config.h>
@@ -267,13 +272,19 @@ flower_translate_set_tunnel(const struct nlattr *tun_attr,
     }
     free(error);
 
-    if (tnl.flags & FLOW_TNL_F_DONT_FRAGMENT) {
+    if (tnl.flags & FLOW_TNL_F_DONT_FRAGMENT
+        && (tnl.ip_dst || !ipv6_addr_is_set(&tnl.ipv6_dst))) {
+        /* Not IPv6, where DF is dropped (see the file comment). */
         return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_TUNNEL_DF,
                               "set tunnel df");
     }
-    if (tnl.flags & FLOW_TNL_F_OAM || tnl.tp_src || tnl.gbp_id
-        || tnl.gbp_flags || tnl.erspan_ver || tnl.gtpu_flags
-        || tnl.gtpu_msgtype) {
+    if (tnl.gbp_flags & ~VXLAN_GBP_FLAGS) {
+        /* The kernel's VXLAN keeps only these flags. */
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                              "set tunnel gbp flags");
+    }
+    if (tnl.flags & FLOW_TNL_F_OAM || tnl.tp_src || tnl.erspan_ver
+        || tnl.gtpu_flags || tnl.gtpu_msgtype) {
         return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
                               "set tunnel field");
     }
@@ -297,7 +308,16 @@ flower_translate_set_tunnel(const struct nlattr *tun_attr,
     set->ttl = tnl.ip_ttl;
     set->no_csum = !(tnl.flags & FLOW_TNL_F_CSUM);
 
+    if (tnl.gbp_id || tnl.gbp_flags) {
+        /* VXLAN-GBP, as the datapath's u32: flags above the policy id. */
+        set->vxlan_gbp = true;
+        set->gbp = (tnl.gbp_flags << 16) | ntohs(tnl.gbp_id);
+    }
     if (tnl.flags & FLOW_TNL_F_UDPIF && tnl.metadata.present.len) {
+        if (set->vxlan_gbp) {
+            return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_MALFORMED,
+                                  "set tunnel gbp and Geneve options");
+        }
         if (rule->encap_geneve.len) {
             return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
                                   "two sets of Geneve options");
@@ -331,6 +351,10 @@ flower_tunnel_set_to_odp_action(const struct flower_rule *rule,
     tnl.flags = ((set->has_id ? FLOW_TNL_F_KEY : 0)
                  | (set->no_csum ? 0 : FLOW_TNL_F_CSUM)
                  | (set->dont_fragment ? FLOW_TNL_F_DONT_FRAGMENT : 0));
+    if (set->vxlan_gbp) {
+        tnl.gbp_id = htons(set->gbp & 0xffff);
+        tnl.gbp_flags = set->gbp >> 16;
+    }
     if (set->geneve) {
         tnl.flags |= FLOW_TNL_F_UDPIF;
         tnl.metadata.present.len = rule->encap_geneve.len;

@@ -406,6 +406,8 @@ compare_actions(const struct flower_action *a, const struct flower_action *b,
         CMP(a, b, tunnel.no_csum, what);
         CMP(a, b, tunnel.dont_fragment, what);
         CMP(a, b, tunnel.geneve, what);
+        CMP(a, b, tunnel.vxlan_gbp, what);
+        CMP(a, b, tunnel.gbp, what);
         break;
     case FLOWER_ACT_POLICE:
         CMP(a, b, police_index, what);

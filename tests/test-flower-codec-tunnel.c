@@ -508,6 +508,37 @@ test_act_tunnel_set_geneve(void)
     return roundtrip(&r);
 }
 
+/* A set with a VXLAN-GBP (group 0x300, "policy applied"): a VXLAN nest,
+ * with NLA_F_NESTED, in the set's options. */
+const char *
+test_act_tunnel_set_vxlan_gbp(void)
+{
+    const struct nlattr *options, *outer, *vxlan;
+    uint32_t gbp = 0x00080300;
+    struct flower_rule r;
+    struct nlmsghdr *nlh;
+
+    base_rule(&r);
+    set_tunnel(&r, 0, false);
+    r.actions[0].tunnel.vxlan_gbp = true;
+    r.actions[0].tunnel.gbp = gbp;
+    r.actions[1].type = FLOWER_ACT_REDIRECT;
+    r.actions[1].ifindex = 22;
+    r.n_actions = 2;
+    nlh = encode(&r);
+    CHECK(nlh != NULL);
+    TRY(expect_tunnel_key(nlh, 1, TCA_TUNNEL_KEY_ACT_SET, &options));
+    outer = find_nested(options, TCA_TUNNEL_KEY_ENC_OPTS);
+    CHECK(outer != NULL);
+    vxlan = find_nested(outer, TCA_TUNNEL_KEY_ENC_OPTS_VXLAN);
+    CHECK(vxlan != NULL);
+    CHECK(vxlan->nla_type & NLA_F_NESTED);
+    TRY(expect_payload(find_nested(vxlan, TCA_TUNNEL_KEY_ENC_OPT_VXLAN_GBP),
+                       "GBP", &gbp, 4));
+    CHECK(find_nested(outer, TCA_TUNNEL_KEY_ENC_OPTS_GENEVE) == NULL);
+    return roundtrip(&r);
+}
+
 /* Decapsulation: a release then the redirect; and a release, a set, a
  * mirror and the redirect (re-encapsulation to two ports). */
 const char *
@@ -546,7 +577,9 @@ test_act_tunnel_release(void)
 
 /* Sets the encoder must refuse: DF (no attribute in Linux 6.1's uapi),
  * addresses of both families or of neither, an id without 'has_id', bad
- * or empty Geneve options, Geneve options on two sets, a set last. */
+ * or empty Geneve options, Geneve options on two sets, a GBP with bits the
+ * kernel drops, or without 'vxlan_gbp', or with Geneve options, a set
+ * last. */
 const char *
 test_act_tunnel_refuse(void)
 {
@@ -594,6 +627,18 @@ test_act_tunnel_refuse(void)
     CHECK(encode(&r) == NULL);
     r.actions[1].tunnel.geneve = false;
     CHECK(encode(&r) != NULL);
+
+    r = good;
+    r.actions[0].tunnel.gbp = 0x00480001;   /* No 'vxlan_gbp'. */
+    CHECK(encode(&r) == NULL);
+    r.actions[0].tunnel.vxlan_gbp = true;
+    CHECK(encode(&r) != NULL);
+    r.actions[0].tunnel.gbp = 0x00010001;   /* A flag the kernel drops. */
+    CHECK(encode(&r) == NULL);
+    r.actions[0].tunnel.gbp = 0x00480001;
+    r.actions[0].tunnel.geneve = true;      /* And Geneve options. */
+    add_tlv(&r.encap_geneve, 0x0102, 0x80, 1, 0x11, 1);
+    CHECK(encode(&r) == NULL);
 
     r = good;
     r.n_actions = 1;                        /* A set ends no list. */

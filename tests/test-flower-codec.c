@@ -54,6 +54,7 @@ static const struct test tests[] = {
     T(act_pedit_rewrite), T(act_pedit_key_bytes), T(act_pedit_two),
     T(act_pedit_refuse),
     T(act_tunnel_set_v4), T(act_tunnel_set_v6), T(act_tunnel_set_geneve),
+    T(act_tunnel_set_vxlan_gbp),
     T(act_tunnel_release), T(act_tunnel_refuse), T(tunnel_msg_size),
     T(act_police_redirect), T(act_police_drop), T(act_police_refuse),
     T(act_sample), T(act_sample_refuse),

@@ -315,7 +315,8 @@ test_func test_rt_enc_key_id, test_rt_enc_ipv4_src, test_rt_enc_ipv4_dst,
           test_rt_enc_geneve_masked, test_rt_enc_vxlan_gbp,
           test_encode_rejects_enc, test_encode_rejects_geneve,
           test_act_tunnel_set_v4, test_act_tunnel_set_v6,
-          test_act_tunnel_set_geneve, test_act_tunnel_release,
+          test_act_tunnel_set_geneve, test_act_tunnel_set_vxlan_gbp,
+          test_act_tunnel_release,
           test_act_tunnel_refuse, test_tunnel_msg_size;
 
 /* test-flower-codec-tunnel-decode.c. */

@@ -140,6 +140,9 @@ print_tunnel_set(const struct flower_rule *rule,
     printf("src=%s,dst=%s,tos=%u,ttl=%u,dport=%u%s%s",
            src, dst, t->tos, t->ttl, ntohs(t->tp_dst),
            t->no_csum ? ",nocsum" : ",csum", t->dont_fragment ? ",df" : "");
+    if (t->vxlan_gbp) {
+        printf(",gbp=%#"PRIx32, t->gbp);
+    }
     if (t->geneve) {
         printf(",geneve=");
         for (int i = 0; i < rule->encap_geneve.len; i++) {
