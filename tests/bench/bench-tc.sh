@@ -205,11 +205,11 @@ ratio() {
 }
 
 # BENCH_WHO (default "raw,stock,ours") picks what to measure.
-who=$(echo "${BENCH_WHO:-raw,stock,ours}" | tr ',' ' ')
+measure=$(echo "${BENCH_WHO:-raw,stock,ours}" | tr ',' ' ')
 for n in "$@"; do
-    case " $who " in *" raw "*) raw_tc $n ;; esac
-    case " $who " in *" stock "*) daemon_bench stock "$stock" $n ;; esac
-    case " $who " in *" ours "*)
+    case " $measure " in *" raw "*) raw_tc $n ;; esac
+    case " $measure " in *" stock "*) daemon_bench stock "$stock" $n ;; esac
+    case " $measure " in *" ours "*)
         daemon_bench ours "$builddir/vswitchd/ovs-vswitchd" $n ;;
     esac
     raw=$(value raw "insert $n (s)")
