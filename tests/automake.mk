@@ -86,6 +86,7 @@ check-local: tests/atconfig tests/atlocal $(TESTSUITE) $(check_PROGRAMS)
 # directories are copied to tests/vm-results/.
 check-vm: all tests/atconfig tests/atlocal $(SYSTEM_TC_TESTSUITE)
 	rm -rf tests/vm-results && mkdir -p tests/vm-results
+	VM_TIMEOUT=$${VM_TIMEOUT:-3600} \
 	VM_RESULTS_DIR=$(abs_top_builddir)/tests/vm-results \
 	  $(srcdir)/tests/vm/vm-run.sh $(srcdir)/tests/vm/run-suite.sh \
 	  '$(SYSTEM_TC_TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' \
