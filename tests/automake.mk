@@ -34,7 +34,7 @@ TESTSUITE_AT = \
 	tests/simnic.at \
 	tests/simnic-ovs.at
 EXTRA_DIST += tests/simnic-pkt.py tests/simnic-testpmd.py \
-	tests/stock-ovs-dpdk.sh
+	tests/stock-ovs.sh
 SYSTEM_TC_TESTSUITE_AT = \
 	tests/system-tc-testsuite.at \
 	tests/system-tc.at
@@ -46,7 +46,7 @@ EXTRA_DIST += tests/vm/run-suite.sh tests/vm/vm-guest.sh \
 	tests/vm/vm-init.sh tests/vm/vm-prepare.sh tests/vm/vm-run.sh \
 	tests/vm/vm-selftest.sh
 EXTRA_DIST += tests/differential/differential.py tests/bench/bench-tc.sh \
-	tests/bench/send-sources.py tests/bench/stock-ovs.sh
+	tests/bench/send-sources.py
 EXTRA_DIST += $(TESTSUITE_AT) $(SYSTEM_TC_TESTSUITE_AT) tests/atlocal.in
 TESTSUITE = tests/testsuite
 SYSTEM_TC_TESTSUITE = tests/system-tc-testsuite
@@ -110,7 +110,7 @@ check-differential: all tests/atconfig tests/atlocal $(SYSTEM_TC_TESTSUITE)
 BENCH_N = 1000 10000
 STOCK_OVS_DIR = /var/cache/ovs-offload/stock
 bench-tc: all
-	stock=$$($(srcdir)/tests/bench/stock-ovs.sh $(STOCK_OVS_DIR)) && \
+	stock=$$($(srcdir)/tests/stock-ovs.sh $(STOCK_OVS_DIR)) && \
 	VM_TIMEOUT=7200 VM_ENV=BENCH_WHO $(srcdir)/tests/vm/vm-run.sh \
 	  $(abs_srcdir)/tests/bench/bench-tc.sh $(abs_top_builddir) \
 	  $(OVS_BUILDDIR) $(OVS_SRCDIR) $$stock $(BENCH_N)

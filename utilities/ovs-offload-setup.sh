@@ -111,7 +111,7 @@ fetch_dpdk_source
 # Debian's ovs-vswitchd-dpdk, unpacked (not installed), for the tests in
 # tests/simnic-ovs.at.
 log "unpacking Debian's OVS-DPDK into $cache/stock-dpdk"
-"$srcdir/tests/stock-ovs-dpdk.sh" "$cache/stock-dpdk" > /dev/null
+"$srcdir/tests/stock-ovs.sh" "$cache/stock-dpdk" dpdk > /dev/null
 [ "$1" = --no-project ] && exit 0
 build_project
 case $1 in
