@@ -118,9 +118,19 @@ stop_ovs() {
     tc qdisc del dev c0 ingress 2>/dev/null || true
 }
 
+# A daemon that does not answer: where its threads are, and its last log.
+stuck_report() {
+    echo "ovs-vswitchd did not answer; its threads:" >&2
+    gdb -q -p $(cat $work/ovs-vswitchd.pid) -batch \
+        -ex "thread apply all bt 20" 2>&1 | grep -v '^\[New' >&2 || true
+    tail -30 $work/ovs-vswitchd.log >&2
+}
+
 offloaded() {
-    { appctl dpctl/dump-flows type=offloaded || echo timeout >&2; } \
-        | grep -c "eth_type(0x0800)" || true
+    if ! appctl dpctl/dump-flows type=offloaded > $work/dump; then
+        stuck_report
+    fi
+    grep -c "eth_type(0x0800)" $work/dump || true
 }
 
 rss_kb() {
