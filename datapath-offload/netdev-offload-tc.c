@@ -275,7 +275,7 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
     }
     if (error) {
         log_refusal(netdev, ufid, &refusal);
-        tc_sample_gc(sample_group);
+        tc_sample_unref(sample_group);
         return error;
     }
     rule.id.ifindex = ifindex;
@@ -293,8 +293,8 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
     if (flow && flow->netdev == netdev && flow->protocol == rule.protocol
         && flow->id.prio == tc_prio_for_mask(rule.protocol, &rule.mask)) {
         error = flow_replace(t, flow, &rule, stats);
-        if (!error && flow->sample_group != sample_group) {
-            tc_sample_ref(sample_group);
+        if (!error) {
+            /* The rule keeps the reference translation took. */
             tc_sample_unref(flow->sample_group);
             flow->sample_group = sample_group;
         }
@@ -331,7 +331,6 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
     flow = tc_flow_add(ufid, netdev, &rule.id, rule.protocol);
     flow->l2_len = rule_l2_len(&rule);
     flow->sample_group = sample_group;
-    tc_sample_ref(sample_group);
     offload_explain_forget(ufid);
     if (stats) {
         memset(stats, 0, sizeof *stats);
@@ -339,7 +338,7 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
 
 out:
     if (error) {
-        tc_sample_gc(sample_group);
+        tc_sample_unref(sample_group);
     }
     ovs_mutex_unlock(&tc_flow_map_mutex);
     netdev_close(old_netdev);

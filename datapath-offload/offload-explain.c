@@ -261,8 +261,8 @@ explain_flow(const char *flow_s, const char *actions_s, struct ds *s)
 
     error = tc_ports_translate(&match, actions.data, actions.size, "system",
                                &rule, &refusal);
-    /* Only an installed rule holds a psample group. */
-    tc_sample_gc(tc_sample_rule_group(&rule));
+    /* Only an installed rule keeps its psample group. */
+    tc_sample_unref(tc_sample_rule_group(&rule));
     if (error) {
         char reason[128];
 

@@ -57,7 +57,7 @@ struct sample_group {
     struct hmap_node by_action;   /* In 'groups_by_action'. */
     struct hmap_node by_group;    /* In 'groups_by_id'. */
     uint32_t group;
-    unsigned int refs;            /* Installed rules that use it. */
+    unsigned int refs;            /* Rules installed or being installed. */
     struct nlattr *action;        /* The OVS action it stands for. */
 };
 
@@ -85,7 +85,8 @@ find_by_id(uint32_t group)
 }
 
 /* Returns the psample group of 'action' (a sample or userspace action of
- * sFlow), making one if there is none, or 0 if samples cannot be read. */
+ * sFlow), making one if there is none, with a reference for the caller; or
+ * 0 if samples cannot be read. */
 uint32_t
 tc_sample_group(const struct nlattr *action)
 {
@@ -100,6 +101,7 @@ tc_sample_group(const struct nlattr *action)
     HMAP_FOR_EACH_WITH_HASH (g, by_action, hash, &groups_by_action) {
         if (g->action->nla_len == action->nla_len
             && !memcmp(g->action, action, action->nla_len)) {
+            g->refs++;
             group = g->group;
             goto out;
         }
@@ -113,6 +115,7 @@ tc_sample_group(const struct nlattr *action)
 
     g = xzalloc(sizeof *g);
     g->group = group;
+    g->refs = 1;
     g->action = xmemdup(action, action->nla_len);
     hmap_insert(&groups_by_action, &g->by_action, hash);
     hmap_insert(&groups_by_id, &g->by_group, hash_int(group, 0));
@@ -158,43 +161,20 @@ group_free(struct sample_group *g)
     free(g);
 }
 
-/* Adds 'delta' to the references of 'group', and frees it once it has
- * none: a 'delta' of 0 frees a group that no installed rule took. */
-static void
-group_adjust(uint32_t group, int delta)
+/* Gives back a reference to 'group', which goes with the last one. */
+void
+tc_sample_unref(uint32_t group)
 {
     struct sample_group *g;
 
     if (group) {
         ovs_mutex_lock(&mutex);
         g = find_by_id(group);
-        if (g && (delta >= 0 || g->refs)) {
-            g->refs += delta;
-            if (!g->refs) {
-                group_free(g);
-            }
+        if (g && !--g->refs) {
+            group_free(g);
         }
         ovs_mutex_unlock(&mutex);
     }
-}
-
-void
-tc_sample_ref(uint32_t group)
-{
-    group_adjust(group, 1);
-}
-
-void
-tc_sample_unref(uint32_t group)
-{
-    group_adjust(group, -1);
-}
-
-/* Forgets 'group' if no installed rule uses it. */
-void
-tc_sample_gc(uint32_t group)
-{
-    group_adjust(group, 0);
 }
 
 /* Copies the sFlow cookie of 'group' into 'cookie'. */

@@ -4,10 +4,13 @@
  * the thread that reads the samples and hands them to OVS's sFlow agent,
  * as a datapath upcall would.
  *
- * A group lives while a rule uses it: tc_sample_group() finds or makes the
- * group of an action for translation, the provider takes a reference for
- * each installed rule, and tc_sample_gc() drops a group that no installed
- * rule took (a refused flow, offload/explain).
+ * A group lives while something holds a reference to it.
+ * tc_sample_group(), which translation calls, finds or makes the group of
+ * an action and takes one; an installed rule keeps it (the provider's
+ * tc_flow), and whoever does not install the rule (a refused flow,
+ * offload/explain) gives it back with tc_sample_unref().  Taking it at
+ * once means that no other thread can free the group between translation
+ * and installation.
  */
 #ifndef TC_SAMPLE_H
 #define TC_SAMPLE_H 1
@@ -23,9 +26,7 @@ uint32_t tc_sample_group(const struct nlattr *action);
 bool tc_sample_action(uint32_t group, struct ofpbuf *);
 
 uint32_t tc_sample_rule_group(const struct flower_rule *);
-void tc_sample_ref(uint32_t group);
 void tc_sample_unref(uint32_t group);
-void tc_sample_gc(uint32_t group);
 
 void tc_sample_start(void);
 

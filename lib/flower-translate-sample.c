@@ -111,15 +111,18 @@ flower_translate_sample(const struct nlattr *nla,
                                   "a second sample");
         }
     }
-    group = (resolver->sample_group
-             ? resolver->sample_group(resolver->aux, nla) : 0);
-    if (!group) {
-        return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_SAMPLE,
-                              "no psample group");
-    }
     action = flower_add_action(rule, FLOWER_ACT_SAMPLE, refusal);
     if (!action) {
         return EOPNOTSUPP;
+    }
+    /* Last, once nothing else can fail: the group may be a reference the
+     * caller must give back, which it finds in the rule. */
+    group = (resolver->sample_group
+             ? resolver->sample_group(resolver->aux, nla) : 0);
+    if (!group) {
+        rule->n_actions--;
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_SAMPLE,
+                              "no psample group");
     }
     action->sample.rate = rate;
     action->sample.group = group;

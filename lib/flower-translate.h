@@ -40,7 +40,9 @@ struct flower_port_resolver {
 
     /* Returns the psample group that stands for 'action', an OVS sample or
      * userspace action that sends sFlow samples, making one if needed, or 0
-     * if samples are not offloaded.  May be null: none is. */
+     * if samples are not offloaded.  A group returned may hold a reference
+     * for the rule, which the caller gives back unless it installs the rule
+     * (see datapath-offload/tc-sample.h).  May be null: none is. */
     uint32_t (*sample_group)(void *aux, const struct nlattr *action);
 
     /* Appends the OVS action that psample group 'group' stands for to
