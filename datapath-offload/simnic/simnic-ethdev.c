@@ -76,6 +76,24 @@ simnic_dev_configure(struct rte_eth_dev *dev)
     return 0;
 }
 
+/* Marks the link and every queue of 'dev' up and started, or down and
+ * stopped. */
+static void
+set_port_state(struct rte_eth_dev *dev, bool up)
+{
+    uint8_t state = (up ? RTE_ETH_QUEUE_STATE_STARTED
+                     : RTE_ETH_QUEUE_STATE_STOPPED);
+
+    dev->data->dev_link.link_status = (up ? RTE_ETH_LINK_UP
+                                       : RTE_ETH_LINK_DOWN);
+    for (uint16_t i = 0; i < dev->data->nb_rx_queues; i++) {
+        dev->data->rx_queue_state[i] = state;
+    }
+    for (uint16_t i = 0; i < dev->data->nb_tx_queues; i++) {
+        dev->data->tx_queue_state[i] = state;
+    }
+}
+
 static int
 simnic_dev_start(struct rte_eth_dev *dev)
 {
@@ -87,13 +105,7 @@ simnic_dev_start(struct rte_eth_dev *dev)
                    port->iface, strerror(err));
         return -err;
     }
-    dev->data->dev_link.link_status = RTE_ETH_LINK_UP;
-    for (uint16_t i = 0; i < dev->data->nb_rx_queues; i++) {
-        dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
-    }
-    for (uint16_t i = 0; i < dev->data->nb_tx_queues; i++) {
-        dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
-    }
+    set_port_state(dev, true);
     return 0;
 }
 
@@ -101,13 +113,7 @@ static int
 simnic_dev_stop(struct rte_eth_dev *dev)
 {
     simnic_io_close(dev_port(dev));
-    dev->data->dev_link.link_status = RTE_ETH_LINK_DOWN;
-    for (uint16_t i = 0; i < dev->data->nb_rx_queues; i++) {
-        dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
-    }
-    for (uint16_t i = 0; i < dev->data->nb_tx_queues; i++) {
-        dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
-    }
+    set_port_state(dev, false);
     return 0;
 }
 
