@@ -45,6 +45,7 @@ static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
 COVERAGE_DEFINE(offload_tc_add);
 COVERAGE_DEFINE(offload_tc_replace);
+COVERAGE_DEFINE(offload_tc_twin);
 COVERAGE_DEFINE(offload_tc_del);
 
 /* One socket for rule changes, serialized by tc_flow_map_mutex so that the
@@ -256,6 +257,7 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
     struct tc_flow *flow;
     int ifindex = netdev_get_ifindex(netdev);
     uint32_t sample_group;
+    uint8_t slot;
     int error;
 
     if (ifindex <= 0) {
@@ -291,7 +293,8 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
     }
     flow = tc_flow_find(ufid);
     if (flow && flow->netdev == netdev && flow->protocol == rule.protocol
-        && flow->id.prio == tc_prio_for_mask(rule.protocol, &rule.mask)) {
+        && flow->id.prio == tc_prio_for_mask(rule.protocol, &rule.mask,
+                                             flow->slot)) {
         error = flow_replace(t, flow, &rule, stats);
         if (!error) {
             /* The rule keeps the reference translation took. */
@@ -306,12 +309,18 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
                                                     &old_netdev);
     }
 
-    rule.id.prio = tc_prio_for_mask(rule.protocol, &rule.mask);
-    if (!rule.id.prio) {
-        error = ENOSPC;
-        goto out;
+    for (slot = 0; slot < TC_PRIO_SLOTS; slot++) {
+        rule.id.prio = tc_prio_for_mask(rule.protocol, &rule.mask, slot);
+        if (!rule.id.prio) {
+            error = ENOSPC;
+            goto out;
+        }
+        error = tc_rule_install(t, &rule, false);
+        if (error != EEXIST) {
+            break;
+        }
+        COVERAGE_INC(offload_tc_twin);
     }
-    error = tc_rule_install(t, &rule, false);
     if (error) {
         offload_refusal_set(&refusal, OFFLOAD_REFUSAL_KERNEL,
                             *tc_transport_last_error(t)
@@ -319,16 +328,15 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
                             : ovs_strerror(error));
         log_refusal(netdev, ufid, &refusal);
         if (error == EEXIST) {
-            /* Another datapath flow, whose mask differs only in bits that
-             * TC leaves implicit, has this very rule.  EEXIST would tell
-             * OVS that this flow is installed; let the datapath have it
-             * instead, so that OVS keeps tracking it. */
+            /* TC_PRIO_SLOTS flows have this very rule.  EEXIST would tell
+             * OVS that this one is installed: let the datapath have it. */
             error = EOPNOTSUPP;
         }
         goto out;
     }
     COVERAGE_INC(offload_tc_add);
     flow = tc_flow_add(ufid, netdev, &rule.id, rule.protocol);
+    flow->slot = slot;
     flow->l2_len = rule_l2_len(&rule);
     flow->sample_group = sample_group;
     offload_explain_forget(ufid);

@@ -22,6 +22,7 @@ struct tc_prio {
     struct hmap_node node;
     uint16_t protocol;
     struct flower_key mask;
+    uint8_t slot;
     uint16_t prio;
 };
 
@@ -129,15 +130,20 @@ tc_flow_collect(const struct netdev *netdev, struct tc_flow ***flowsp)
 }
 
 /* Returns the TC priority for rules with 'protocol' and 'mask', allocating
- * one if needed, or 0 if all priorities are in use. */
+ * one if needed, or 0 if all priorities are in use.  Slot 0 is the
+ * priority of the mask; slot N > 0 is a later one for a rule that slots 0
+ * to N - 1 already hold (see TC_PRIO_SLOTS). */
 uint16_t
-tc_prio_for_mask(uint16_t protocol, const struct flower_key *mask)
+tc_prio_for_mask(uint16_t protocol, const struct flower_key *mask,
+                 uint8_t slot)
 {
-    uint32_t hash = hash_bytes(mask, sizeof *mask, protocol);
+    uint32_t hash = hash_bytes(mask, sizeof *mask,
+                               hash_2words(protocol, slot));
     struct tc_prio *p;
 
     HMAP_FOR_EACH_WITH_HASH (p, node, hash, &prio_map) {
-        if (p->protocol == protocol && !memcmp(&p->mask, mask, sizeof *mask)) {
+        if (p->protocol == protocol && p->slot == slot
+            && !memcmp(&p->mask, mask, sizeof *mask)) {
             return p->prio;
         }
     }
@@ -147,6 +153,7 @@ tc_prio_for_mask(uint16_t protocol, const struct flower_key *mask)
     p = xmalloc(sizeof *p);
     p->protocol = protocol;
     p->mask = *mask;
+    p->slot = slot;
     p->prio = ++last_prio;
     hmap_insert(&prio_map, &p->node, hash);
     return p->prio;

@@ -27,6 +27,7 @@ struct tc_flow {
     struct dpif_flow_stats base;  /* Counters of rules this one replaced. */
     uint8_t l2_len;             /* Bytes per packet TC does not count. */
     uint32_t sample_group;      /* psample group it holds, or 0. */
+    uint8_t slot;               /* tc_prio_for_mask() slot of its prio. */
 };
 
 extern struct ovs_mutex tc_flow_map_mutex;
@@ -44,7 +45,18 @@ void tc_flow_count_by_port(struct shash *counts)
 size_t tc_flow_collect(const struct netdev *, struct tc_flow ***)
     OVS_REQUIRES(tc_flow_map_mutex);
 
-uint16_t tc_prio_for_mask(uint16_t protocol, const struct flower_key *mask)
+/* Datapath flows whose masks differ only in bits that TC leaves implicit
+ * (or that are the same flow twice, as two upcalls in flight can make)
+ * have the same flower rule, which TC refuses twice at one priority.  Each
+ * gets a rule of its own at a later priority instead, never hit while the
+ * first exists, as the kernel datapath hits only one of two overlapping
+ * flows.  Then both stay in TC: a flow that went to the datapath instead
+ * could not come back from it when its twin did (the datapath refuses a
+ * flow that one it has already covers), and OVS would lose track of it. */
+#define TC_PRIO_SLOTS 4
+
+uint16_t tc_prio_for_mask(uint16_t protocol, const struct flower_key *mask,
+                          uint8_t slot)
     OVS_REQUIRES(tc_flow_map_mutex);
 
 #endif /* tc-flow-map.h */
