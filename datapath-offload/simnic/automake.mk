@@ -10,6 +10,8 @@ SIMNIC_ENGINE_SRC = \
 	datapath-offload/simnic/simnic-actions.c \
 	datapath-offload/simnic/simnic-actions.h \
 	datapath-offload/simnic/simnic-apply.c \
+	datapath-offload/simnic/simnic-async.c \
+	datapath-offload/simnic/simnic-async.h \
 	datapath-offload/simnic/simnic-cls.c \
 	datapath-offload/simnic/simnic-cls.h \
 	datapath-offload/simnic/simnic-flow.c \

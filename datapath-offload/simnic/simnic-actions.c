@@ -480,6 +480,52 @@ compile_action(const struct rte_flow_action *a,
     }
 }
 
+/* Whether 'a' is an action simnic knows and 'profile' accepts; if so,
+ * '*classp' is its class. */
+static int
+check_type(const struct rte_flow_action *a, enum simnic_profile profile,
+           const struct action_class **classp, struct rte_flow_error *error)
+{
+    const struct action_class *class = action_class_find(a->type);
+
+    if (!class) {
+        return action_error(error, a, ENOTSUP, "not supported by simnic");
+    }
+    if (!(class->profiles & (1u << profile))) {
+        return action_error(error, a, ENOTSUP,
+                            profile == SIMNIC_PROFILE_MARK
+                            ? "not supported by profile mark"
+                            : "not supported by profile full");
+    }
+    *classp = class;
+    return 0;
+}
+
+static bool
+is_fate(enum rte_flow_action_type type)
+{
+    switch (type) {
+    case RTE_FLOW_ACTION_TYPE_DROP:
+    case RTE_FLOW_ACTION_TYPE_QUEUE:
+    case RTE_FLOW_ACTION_TYPE_RSS:
+    case RTE_FLOW_ACTION_TYPE_JUMP:
+    case RTE_FLOW_ACTION_TYPE_PORT_ID:
+    case RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static int
+too_many_fates(struct rte_flow_error *error,
+               const struct rte_flow_action *actions)
+{
+    return action_error(error, actions, ENOTSUP,
+                        "more than one fate action (DROP, QUEUE, RSS, "
+                        "JUMP, PORT_ID, REPRESENTED_PORT)");
+}
+
 /* Checks 'actions' against 'profile' and compiles them into 'out'.
  * Returns 0 or a negative errno with 'error' naming the refused action. */
 int
@@ -508,20 +554,12 @@ simnic_actions_compile(const struct rte_flow_action actions[],
         return action_error(error, actions, ENOMEM, "out of memory");
     }
     for (a = actions; a->type != RTE_FLOW_ACTION_TYPE_END; a++) {
-        const struct action_class *class = action_class_find(a->type);
-        int err;
+        const struct action_class *class;
+        int err = check_type(a, profile, &class, error);
 
-        if (!class) {
+        if (err) {
             simnic_actions_free(out);
-            return action_error(error, a, ENOTSUP,
-                                "not supported by simnic");
-        }
-        if (!(class->profiles & (1u << profile))) {
-            simnic_actions_free(out);
-            return action_error(error, a, ENOTSUP,
-                                profile == SIMNIC_PROFILE_MARK
-                                ? "not supported by profile mark"
-                                : "not supported by profile full");
+            return err;
         }
         if (a->type == RTE_FLOW_ACTION_TYPE_VOID) {
             continue;
@@ -533,29 +571,42 @@ simnic_actions_compile(const struct rte_flow_action actions[],
             simnic_actions_free(out);
             return err;
         }
-        switch (a->type) {
-        case RTE_FLOW_ACTION_TYPE_DROP:
-        case RTE_FLOW_ACTION_TYPE_QUEUE:
-        case RTE_FLOW_ACTION_TYPE_RSS:
-        case RTE_FLOW_ACTION_TYPE_JUMP:
-        case RTE_FLOW_ACTION_TYPE_PORT_ID:
-        case RTE_FLOW_ACTION_TYPE_REPRESENTED_PORT:
-            n_fates++;
-            break;
-        case RTE_FLOW_ACTION_TYPE_COUNT:
-            out->has_count = true;
-            break;
-        default:
-            break;
-        }
+        n_fates += is_fate(a->type);
+        out->has_count |= a->type == RTE_FLOW_ACTION_TYPE_COUNT;
     }
     if (n_fates > 1) {
         simnic_actions_free(out);
-        return action_error(error, actions, ENOTSUP,
-                            "more than one fate action (DROP, QUEUE, RSS, "
-                            "JUMP, PORT_ID, REPRESENTED_PORT)");
+        return too_many_fates(error, actions);
     }
     return 0;
+}
+
+/* Checks only the types in 'actions' (a template's, whose configurations
+ * may come later, per rule): each known and accepted by 'profile', and at
+ * most one fate. */
+int
+simnic_actions_check_types(const struct rte_flow_action actions[],
+                           enum simnic_profile profile,
+                           struct rte_flow_error *error)
+{
+    const struct rte_flow_action *a;
+    int n_fates = 0;
+
+    if (!actions) {
+        return rte_flow_error_set(error, EINVAL,
+                                   RTE_FLOW_ERROR_TYPE_ACTION_NUM, NULL,
+                                   "no actions");
+    }
+    for (a = actions; a->type != RTE_FLOW_ACTION_TYPE_END; a++) {
+        const struct action_class *class;
+        int err = check_type(a, profile, &class, error);
+
+        if (err) {
+            return err;
+        }
+        n_fates += is_fate(a->type);
+    }
+    return n_fates > 1 ? too_many_fates(error, actions) : 0;
 }
 
 void

@@ -93,6 +93,9 @@ int simnic_actions_compile(const struct rte_flow_action actions[],
                            const struct rte_flow_attr *,
                            struct simnic_actions *,
                            struct rte_flow_error *);
+int simnic_actions_check_types(const struct rte_flow_action[],
+                               enum simnic_profile,
+                               struct rte_flow_error *);
 void simnic_actions_free(struct simnic_actions *);
 void simnic_actions_apply(const struct simnic_actions *, struct rte_mbuf *,
                           struct simnic_counter *, struct simnic_verdict *);

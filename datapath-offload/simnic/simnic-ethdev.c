@@ -156,6 +156,8 @@ simnic_dev_close(struct rte_eth_dev *dev)
         rte_ring_free(port->rxqs[i].ring);
         port->rxqs[i].ring = NULL;
     }
+    simnic_async_destroy(port->async);
+    port->async = NULL;
     if (port->domain) {
         domain_leave(port);
         port->domain = NULL;
@@ -444,8 +446,11 @@ static int
 simnic_flow_flush_op(struct rte_eth_dev *dev, struct rte_flow_error *error)
 {
     struct simnic_port *port = dev_port(dev);
+    int err = simnic_flow_flush(port->domain->engine, port->port_id, error);
 
-    return simnic_flow_flush(port->domain->engine, port->port_id, error);
+    /* The rules of template tables went too. */
+    simnic_async_forget_rules(port->async);
+    return err;
 }
 
 static int
@@ -477,6 +482,129 @@ simnic_pick_transfer_proxy(struct rte_eth_dev *dev, uint16_t *proxy,
     return 0;
 }
 
+/* The template and asynchronous API (simnic-async.c). */
+
+static struct simnic_async *
+dev_async(struct rte_eth_dev *dev)
+{
+    return dev_port(dev)->async;
+}
+
+static int
+simnic_info_get_op(struct rte_eth_dev *dev, struct rte_flow_port_info *info,
+                   struct rte_flow_queue_info *qinfo,
+                   struct rte_flow_error *error)
+{
+    return simnic_async_info_get(dev_async(dev), info, qinfo, error);
+}
+
+static int
+simnic_configure_op(struct rte_eth_dev *dev,
+                    const struct rte_flow_port_attr *attr, uint16_t nb_queue,
+                    const struct rte_flow_queue_attr *qattr[],
+                    struct rte_flow_error *error)
+{
+    return simnic_async_configure(dev_async(dev), attr, nb_queue, qattr,
+                                  error);
+}
+
+static struct rte_flow_pattern_template *
+simnic_pattern_template_create_op(
+    struct rte_eth_dev *dev, const struct rte_flow_pattern_template_attr *attr,
+    const struct rte_flow_item pattern[], struct rte_flow_error *error)
+{
+    return simnic_async_pattern_template_create(dev_async(dev), attr,
+                                                pattern, error);
+}
+
+static int
+simnic_pattern_template_destroy_op(struct rte_eth_dev *dev,
+                                   struct rte_flow_pattern_template *pt,
+                                   struct rte_flow_error *error)
+{
+    return simnic_async_pattern_template_destroy(dev_async(dev), pt, error);
+}
+
+static struct rte_flow_actions_template *
+simnic_actions_template_create_op(
+    struct rte_eth_dev *dev, const struct rte_flow_actions_template_attr *attr,
+    const struct rte_flow_action actions[],
+    const struct rte_flow_action masks[], struct rte_flow_error *error)
+{
+    return simnic_async_actions_template_create(dev_async(dev), attr,
+                                                actions, masks, error);
+}
+
+static int
+simnic_actions_template_destroy_op(struct rte_eth_dev *dev,
+                                   struct rte_flow_actions_template *at,
+                                   struct rte_flow_error *error)
+{
+    return simnic_async_actions_template_destroy(dev_async(dev), at, error);
+}
+
+static struct rte_flow_template_table *
+simnic_table_create_op(struct rte_eth_dev *dev,
+                       const struct rte_flow_template_table_attr *attr,
+                       struct rte_flow_pattern_template *pts[],
+                       uint8_t n_pts,
+                       struct rte_flow_actions_template *ats[],
+                       uint8_t n_ats, struct rte_flow_error *error)
+{
+    return simnic_async_table_create(dev_async(dev), attr, pts, n_pts, ats,
+                                     n_ats, error);
+}
+
+static int
+simnic_table_destroy_op(struct rte_eth_dev *dev,
+                        struct rte_flow_template_table *table,
+                        struct rte_flow_error *error)
+{
+    return simnic_async_table_destroy(dev_async(dev), table, error);
+}
+
+static struct rte_flow *
+simnic_async_create_op(struct rte_eth_dev *dev, uint32_t queue,
+                       const struct rte_flow_op_attr *op_attr,
+                       struct rte_flow_template_table *table,
+                       const struct rte_flow_item pattern[], uint8_t pt_index,
+                       const struct rte_flow_action actions[],
+                       uint8_t at_index, void *user_data,
+                       struct rte_flow_error *error)
+{
+    struct simnic_flow_ctx ctx;
+
+    flow_ctx_init(dev, &ctx);
+    return simnic_async_flow_create(dev_async(dev), &ctx, queue, op_attr,
+                                    table, pattern, pt_index, actions,
+                                    at_index, user_data, error);
+}
+
+static int
+simnic_async_destroy_op(struct rte_eth_dev *dev, uint32_t queue,
+                        const struct rte_flow_op_attr *op_attr,
+                        struct rte_flow *flow, void *user_data,
+                        struct rte_flow_error *error)
+{
+    return simnic_async_flow_destroy(dev_async(dev), queue, op_attr, flow,
+                                     user_data, error);
+}
+
+static int
+simnic_push_op(struct rte_eth_dev *dev, uint32_t queue,
+               struct rte_flow_error *error)
+{
+    return simnic_async_push(dev_async(dev), queue, error);
+}
+
+static int
+simnic_pull_op(struct rte_eth_dev *dev, uint32_t queue,
+               struct rte_flow_op_result res[], uint16_t n_res,
+               struct rte_flow_error *error)
+{
+    return simnic_async_pull(dev_async(dev), queue, res, n_res, error);
+}
+
 static const struct rte_flow_ops simnic_flow_ops = {
     .validate = simnic_flow_validate_op,
     .create = simnic_flow_create_op,
@@ -485,6 +613,18 @@ static const struct rte_flow_ops simnic_flow_ops = {
     .query = simnic_flow_query_op,
     .isolate = simnic_flow_isolate_op,
     .pick_transfer_proxy = simnic_pick_transfer_proxy,
+    .info_get = simnic_info_get_op,
+    .configure = simnic_configure_op,
+    .pattern_template_create = simnic_pattern_template_create_op,
+    .pattern_template_destroy = simnic_pattern_template_destroy_op,
+    .actions_template_create = simnic_actions_template_create_op,
+    .actions_template_destroy = simnic_actions_template_destroy_op,
+    .template_table_create = simnic_table_create_op,
+    .template_table_destroy = simnic_table_destroy_op,
+    .async_create = simnic_async_create_op,
+    .async_destroy = simnic_async_destroy_op,
+    .push = simnic_push_op,
+    .pull = simnic_pull_op,
 };
 
 static int
@@ -670,6 +810,12 @@ simnic_probe(struct rte_vdev_device *vdev)
     snprintf(port->iface, sizeof port->iface, "%s", args.iface);
     read_mac(port);
     if (!domain_join(args.domain, &args.cfg, port)) {
+        rte_eth_dev_release_port(dev);
+        return -ENOMEM;
+    }
+    port->async = simnic_async_create(port->domain->engine);
+    if (!port->async) {
+        domain_leave(port);
         rte_eth_dev_release_port(dev);
         return -ENOMEM;
     }

@@ -94,14 +94,27 @@ simnic_engine_destroy(struct simnic_engine *e)
     free(e);
 }
 
+enum simnic_profile
+simnic_engine_profile(const struct simnic_engine *e)
+{
+    return e->cfg.profile;
+}
+
+uint32_t
+simnic_engine_max_rules(const struct simnic_engine *e)
+{
+    return e->cfg.max_rules;
+}
+
 uint32_t
 simnic_engine_n_rules(const struct simnic_engine *e)
 {
     return e->cfg.max_rules - e->n_free;
 }
 
-static int
-attr_check(const struct rte_flow_attr *attr, struct rte_flow_error *error)
+int
+simnic_flow_attr_check(const struct rte_flow_attr *attr,
+                       struct rte_flow_error *error)
 {
     if (!attr) {
         return rte_flow_error_set(error, EINVAL, RTE_FLOW_ERROR_TYPE_ATTR,
@@ -129,7 +142,7 @@ rule_translate(struct simnic_engine *e, const struct simnic_flow_ctx *ctx,
                struct simnic_key *key, struct simnic_key *mask,
                struct simnic_actions *acts, struct rte_flow_error *error)
 {
-    int err = attr_check(attr, error);
+    int err = simnic_flow_attr_check(attr, error);
 
     if (err) {
         return err;
@@ -217,34 +230,59 @@ rule_from_handle(const struct simnic_engine *e, uint16_t port,
     return r;
 }
 
-struct rte_flow *
-simnic_flow_create(struct simnic_engine *e,
-                   const struct simnic_flow_ctx *ctx,
-                   const struct rte_flow_attr *attr,
-                   const struct rte_flow_item pattern[],
-                   const struct rte_flow_action actions[],
-                   struct rte_flow_error *error)
+/* Checks and translates a rule, without touching the table: the first
+ * half of a create, which the async API runs when a rule is enqueued. */
+int
+simnic_flow_prepare(struct simnic_engine *e,
+                    const struct simnic_flow_ctx *ctx,
+                    const struct rte_flow_attr *attr,
+                    const struct rte_flow_item pattern[],
+                    const struct rte_flow_action actions[],
+                    struct simnic_pending *p, struct rte_flow_error *error)
 {
-    struct simnic_key mask;
     struct simnic_rule *r = calloc(1, sizeof *r);
-    struct rte_flow *handle = NULL;
-    uint32_t slot;
+    int err;
 
+    p->rule = NULL;
     if (!r) {
-        rte_flow_error_set(error, ENOMEM, RTE_FLOW_ERROR_TYPE_HANDLE, NULL,
-                           "out of memory");
-        return NULL;
+        return rte_flow_error_set(error, ENOMEM, RTE_FLOW_ERROR_TYPE_HANDLE,
+                                   NULL, "out of memory");
     }
-    if (rule_translate(e, ctx, attr, pattern, actions, &r->cls.key, &mask,
-                       &r->actions, error)) {
+    err = rule_translate(e, ctx, attr, pattern, actions, &r->cls.key,
+                         &p->mask, &r->actions, error);
+    if (err) {
         free(r);
-        return NULL;
+        return err;
     }
     r->cls.priority = attr->priority;
     r->cls.group = attr->group;
     r->owner_port = ctx->port_id;
     r->transfer = attr->transfer;
+    p->rule = r;
+    return 0;
+}
 
+void
+simnic_pending_free(struct simnic_pending *p)
+{
+    if (p->rule) {
+        rule_free(p->rule);
+        p->rule = NULL;
+    }
+}
+
+/* Puts a prepared rule into the table: the second half of a create, where
+ * the "hardware" can still fail (fault injection, full table).  Consumes
+ * 'p' either way. */
+struct rte_flow *
+simnic_flow_insert(struct simnic_engine *e, struct simnic_pending *p,
+                   struct rte_flow_error *error)
+{
+    struct simnic_rule *r = p->rule;
+    struct rte_flow *handle = NULL;
+    uint32_t slot;
+
+    p->rule = NULL;
     rte_rwlock_write_lock(&e->lock);
     if (inject_fault(e)) {
         snprintf(e->msg, sizeof e->msg, "fault injection: create #%"PRIu64
@@ -261,7 +299,7 @@ simnic_flow_create(struct simnic_engine *e,
         goto out;
     }
     r->cls.seq = e->next_seq++;
-    if (simnic_cls_insert(e->cls, &r->cls, &mask)) {
+    if (simnic_cls_insert(e->cls, &r->cls, &p->mask)) {
         rte_flow_error_set(error, ENOMEM, RTE_FLOW_ERROR_TYPE_HANDLE, NULL,
                            "out of memory");
         goto out;
@@ -278,6 +316,22 @@ out:
         rule_free(r);
     }
     return handle;
+}
+
+struct rte_flow *
+simnic_flow_create(struct simnic_engine *e,
+                   const struct simnic_flow_ctx *ctx,
+                   const struct rte_flow_attr *attr,
+                   const struct rte_flow_item pattern[],
+                   const struct rte_flow_action actions[],
+                   struct rte_flow_error *error)
+{
+    struct simnic_pending p;
+
+    if (simnic_flow_prepare(e, ctx, attr, pattern, actions, &p, error)) {
+        return NULL;
+    }
+    return simnic_flow_insert(e, &p, error);
 }
 
 /* Unlinks and frees 'r'; the write lock is held. */

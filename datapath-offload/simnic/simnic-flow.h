@@ -40,6 +40,13 @@ struct simnic_result {
 };
 
 struct simnic_engine;
+struct simnic_rule;
+
+/* A rule checked and translated but not yet in the table. */
+struct simnic_pending {
+    struct simnic_rule *rule;   /* NULL once inserted or freed. */
+    struct simnic_key mask;
+};
 
 struct simnic_engine *simnic_engine_create(
     const struct simnic_engine_config *);
@@ -57,6 +64,21 @@ struct rte_flow *simnic_flow_create(struct simnic_engine *,
                                     const struct rte_flow_item[],
                                     const struct rte_flow_action[],
                                     struct rte_flow_error *);
+/* simnic_flow_create() in two steps, for the async API: prepare checks
+ * and translates (errors here are the caller's), insert is where the
+ * "hardware" accepts or refuses the rule. */
+int simnic_flow_prepare(struct simnic_engine *,
+                        const struct simnic_flow_ctx *,
+                        const struct rte_flow_attr *,
+                        const struct rte_flow_item[],
+                        const struct rte_flow_action[],
+                        struct simnic_pending *, struct rte_flow_error *);
+struct rte_flow *simnic_flow_insert(struct simnic_engine *,
+                                    struct simnic_pending *,
+                                    struct rte_flow_error *);
+void simnic_pending_free(struct simnic_pending *);
+int simnic_flow_attr_check(const struct rte_flow_attr *,
+                           struct rte_flow_error *);
 int simnic_flow_destroy(struct simnic_engine *, uint16_t port,
                         struct rte_flow *, struct rte_flow_error *);
 int simnic_flow_flush(struct simnic_engine *, uint16_t port,
@@ -65,6 +87,8 @@ int simnic_flow_query(struct simnic_engine *, uint16_t port,
                       struct rte_flow *, const struct rte_flow_action *,
                       void *data, struct rte_flow_error *);
 uint32_t simnic_engine_n_rules(const struct simnic_engine *);
+uint32_t simnic_engine_max_rules(const struct simnic_engine *);
+enum simnic_profile simnic_engine_profile(const struct simnic_engine *);
 
 /* Classifying takes the engine's read lock once per burst. */
 void simnic_engine_read_lock(struct simnic_engine *);

@@ -12,6 +12,7 @@
 #include <rte_ether.h>
 #include <rte_ring.h>
 
+#include "simnic-async.h"
 #include "simnic-flow.h"
 
 #define SIMNIC_MAX_QUEUES 4
@@ -61,6 +62,7 @@ struct simnic_port {
     bool isolated;
     struct rte_ether_addr mac;
     struct simnic_domain *domain;
+    struct simnic_async *async;     /* Templates, tables, flow queues. */
     struct simnic_rxq rxqs[SIMNIC_MAX_QUEUES];
     struct simnic_txq txqs[SIMNIC_MAX_QUEUES];
     uint64_t nic_forwarded;     /* Sent out by a rule, inside the NIC. */
