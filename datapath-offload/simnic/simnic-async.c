@@ -117,8 +117,12 @@ async_error(struct rte_flow_error *error, int err,
 }
 
 /* Handles: slot + 1 in the low 32 bits (so none is NULL), then for rules
- * the table's slot in 8 bits and a 24-bit generation, for the others a
- * 32-bit generation. */
+ * the table's slot in 8 bits, a 23-bit generation and the top bit set
+ * (the engine's handles, which rte_flow_query() also gets, have it
+ * clear unless a slot was reused 2^31 times), for the others a 32-bit
+ * generation. */
+#define RULE_GEN_MASK 0x7fffff
+#define RULE_HANDLE_TAG (UINT64_C(1) << 63)
 static void *
 handle_make(uint32_t slot, uint32_t gen)
 {
@@ -163,8 +167,8 @@ static struct rte_flow *
 rule_handle(uint8_t table, uint32_t rule, uint32_t gen)
 {
     return (struct rte_flow *) (uintptr_t)
-        (((uint64_t) (gen & 0xffffff) << 40) | ((uint64_t) table << 32)
-         | (rule + 1));
+        (RULE_HANDLE_TAG | ((uint64_t) (gen & RULE_GEN_MASK) << 40)
+         | ((uint64_t) table << 32) | (rule + 1));
 }
 
 /* The table and rule slot 'flow' names, if it names a rule that is
@@ -178,10 +182,12 @@ rule_from_handle(struct simnic_async *a, const struct rte_flow *flow,
     uint8_t t = h >> 32;
     struct table *table;
 
-    if ((uint32_t) h == 0 || t >= SIMNIC_ASYNC_MAX_TABLES
+    if (!(h & RULE_HANDLE_TAG) || (uint32_t) h == 0
+        || t >= SIMNIC_ASYNC_MAX_TABLES
         || !(table = a->tables.obj[t]) || rule >= table->nb_flows
         || table->rules[rule].state == RULE_FREE
-        || (table->rules[rule].gen & 0xffffff) != (h >> 40)) {
+        || (table->rules[rule].gen & RULE_GEN_MASK)
+           != ((h >> 40) & RULE_GEN_MASK)) {
         return false;
     }
     *tablep = t;
@@ -1113,6 +1119,23 @@ simnic_async_pull(struct simnic_async *a, uint32_t queue_id,
 out:
     rte_spinlock_unlock(&a->lock);
     return n;
+}
+
+/* The engine's handle of the live rule 'flow' names, or NULL, so that
+ * rte_flow_query() works on rules created through a queue. */
+struct rte_flow *
+simnic_async_engine_flow(struct simnic_async *a, const struct rte_flow *flow)
+{
+    struct rte_flow *engine_flow = NULL;
+    uint32_t rule;
+    uint8_t table;
+
+    rte_spinlock_lock(&a->lock);
+    if (rule_from_handle(a, flow, &table, &rule)) {
+        engine_flow = a->tables.obj[table]->rules[rule].flow;
+    }
+    rte_spinlock_unlock(&a->lock);
+    return engine_flow;
 }
 
 /* Forgets the live rules of every table, which rte_flow_flush() has just

@@ -89,6 +89,8 @@ int simnic_async_pull(struct simnic_async *, uint32_t queue,
                       struct rte_flow_op_result[], uint16_t n_res,
                       struct rte_flow_error *);
 
+struct rte_flow *simnic_async_engine_flow(struct simnic_async *,
+                                          const struct rte_flow *);
 void simnic_async_forget_rules(struct simnic_async *);
 
 #endif /* simnic-async.h */

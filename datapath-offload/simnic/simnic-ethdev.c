@@ -459,9 +459,12 @@ simnic_flow_query_op(struct rte_eth_dev *dev, struct rte_flow *flow,
                      struct rte_flow_error *error)
 {
     struct simnic_port *port = dev_port(dev);
+    struct rte_flow *engine_flow = simnic_async_engine_flow(port->async,
+                                                            flow);
 
-    return simnic_flow_query(port->domain->engine, port->port_id, flow,
-                             action, data, error);
+    return simnic_flow_query(port->domain->engine, port->port_id,
+                             engine_flow ? engine_flow : flow, action, data,
+                             error);
 }
 
 static int
