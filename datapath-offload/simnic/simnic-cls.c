@@ -49,6 +49,14 @@ masked_hash(const struct simnic_subtable *st, const struct simnic_key *key)
         h *= 0xff51afd7ed558ccdULL;
         h ^= h >> 33;
     }
+    /* A multiplication only carries bits upwards: without this final mix
+     * (MurmurHash3's), keys that differ only in the high bits of their
+     * last word, such as IPv4 addresses in network order, share a few
+     * buckets. */
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
     return (uint32_t) (h ^ (h >> 32));
 }
 
