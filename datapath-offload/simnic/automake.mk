@@ -82,3 +82,24 @@ SIMNIC_BENCH_N = 1 1000 100000
 bench-simnic: tests/test-simnic-engine$(EXEEXT)
 	tests/test-simnic-engine$(EXEEXT) bench $(SIMNIC_BENCH_N)
 .PHONY: bench-simnic
+
+# Rule insertion and deletion rates, synchronous (dpdk-test-flow-perf and
+# simnic-flow-bench) and through the template API (simnic-flow-bench:
+# dpdk-test-flow-perf 22.11 has no asynchronous mode), against simnic and
+# net_null.
+if SIMNIC
+check_PROGRAMS += tests/simnic-flow-bench
+endif
+tests_simnic_flow_bench_SOURCES = tests/simnic-flow-bench.c
+tests_simnic_flow_bench_CFLAGS = -O2 -g -Wall -Wextra \
+	-DALLOW_EXPERIMENTAL_API $(DPDK_CFLAGS)
+tests_simnic_flow_bench_LDADD = $(DPDK_LIBS)
+EXTRA_DIST += tests/simnic-flow-bench.sh
+
+SIMNIC_FLOW_BENCH_RULES = 100000
+SIMNIC_FLOW_BENCH_BATCH = 1000
+bench-simnic-flows: tests/simnic-flow-bench$(EXEEXT) $(SIMNIC_SO)
+	@$(SHELL) $(srcdir)/tests/simnic-flow-bench.sh $(SIMNIC_SO) \
+	  tests/simnic-flow-bench$(EXEEXT) $(SIMNIC_FLOW_BENCH_RULES) \
+	  $(SIMNIC_FLOW_BENCH_BATCH)
+.PHONY: bench-simnic-flows
