@@ -12,14 +12,17 @@ SIMNIC_ENGINE_SRC = \
 	datapath-offload/simnic/simnic-apply.c \
 	datapath-offload/simnic/simnic-async.c \
 	datapath-offload/simnic/simnic-async.h \
+	datapath-offload/simnic/simnic-async-private.h \
 	datapath-offload/simnic/simnic-cls.c \
 	datapath-offload/simnic/simnic-cls.h \
 	datapath-offload/simnic/simnic-flow.c \
 	datapath-offload/simnic/simnic-flow.h \
 	datapath-offload/simnic/simnic-key.c \
-	datapath-offload/simnic/simnic-key.h
+	datapath-offload/simnic/simnic-key.h \
+	datapath-offload/simnic/simnic-template.c
 SIMNIC_PMD_SRC = $(SIMNIC_ENGINE_SRC) \
 	datapath-offload/simnic/simnic-ethdev.c \
+	datapath-offload/simnic/simnic-flow-ops.c \
 	datapath-offload/simnic/simnic-io.c \
 	datapath-offload/simnic/simnic-private.h
 EXTRA_DIST += $(SIMNIC_PMD_SRC) \

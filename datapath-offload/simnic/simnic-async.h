@@ -1,7 +1,8 @@
 /* simnic: the rte_flow template and asynchronous API of one port.
  *
- * Pattern and actions templates, template tables, and the flow queues
- * through which rules are created and destroyed.  A rule is built from
+ * Pattern and actions templates, template tables (simnic-template.c),
+ * and the flow queues through which rules are created and destroyed
+ * (simnic-async.c).  A rule is built from
  * its table's templates and the values given per rule, then goes into
  * the domain's engine through the same code as a synchronous create
  * (simnic_flow_prepare() and simnic_flow_insert()).

@@ -69,6 +69,14 @@ struct simnic_port {
     uint64_t nic_dropped;       /* Dropped by a rule or a full queue. */
 };
 
+static inline struct simnic_port *
+simnic_dev_port(const struct rte_eth_dev *dev)
+{
+    return dev->data->dev_private;
+}
+
+extern const struct rte_flow_ops simnic_flow_ops;
+
 int simnic_io_open(struct simnic_port *);
 void simnic_io_close(struct simnic_port *);
 uint16_t simnic_rx_burst(void *rxq, struct rte_mbuf **, uint16_t n);
