@@ -78,6 +78,11 @@ simnic_async_pattern_template_create(
     struct simnic_key key, mask;
     int slot, size;
 
+    if (!pattern) {
+        async_error(error, EINVAL, RTE_FLOW_ERROR_TYPE_ITEM_NUM,
+                    "no pattern");
+        return NULL;
+    }
     if (attr->relaxed_matching) {
         async_error(error, ENOTSUP, RTE_FLOW_ERROR_TYPE_ATTR,
                     "relaxed matching is not supported");
