@@ -6,10 +6,10 @@
  *
  * On the first port: N rules "eth / ipv4 src is X / udp -> mark / queue
  * index 0", as dpdk-test-flow-perf --ether --ipv4 --udp --mark --queue
- * makes them (it matches the source address), created then destroyed one by one with rte_flow_create()
- * and rte_flow_destroy(), then through one flow queue: B operations
- * enqueued with 'postpone', one push, completions pulled until all B are
- * back.  Also times the loop alone (the rules built, no rte_flow call).
+ * makes them (it matches the source address), created then destroyed one
+ * by one with rte_flow_create() and rte_flow_destroy(), then through one
+ * flow queue: B operations enqueued with 'postpone', one push,
+ * completions pulled until all B are back.  Also times the loop alone (the rules built, no rte_flow call).
  * A port without rte_flow (net_null) gets no rate: its refusal is
  * printed, with how fast the refusals come. */
 

@@ -40,8 +40,12 @@ else
     # Starting simnic's port opens a packet socket: root only.  Its
     # main core only waits for the worker.
     out=$(flow_perf fp-simnic "-d $so $simnic_vdev")
-    ins=$(echo "$out" | sed -n 's/.*\[Latency | Insertion\] All Cores.*rate -> \(.*\)/\1/p')
-    del=$(echo "$out" | sed -n 's/.*\[Latency | Deletion\] All Cores.*rate -> \(.*\)/\1/p')
+    rate () {
+        echo "$out" \
+            | sed -n "s/.*\\[Latency | $1\\] All Cores.*rate -> \\(.*\\)/\\1/p"
+    }
+    ins=$(rate Insertion)
+    del=$(rate Deletion)
     if test -n "$ins" && test -n "$del"; then
         echo "simnic:   insertion $ins, deletion $del"
     else
@@ -60,11 +64,11 @@ echo "== simnic-flow-bench (synchronous and template API): $n rules," \
      "async in batches of $batch"
 echo "-- simnic:"
 # shellcheck disable=SC2046
-"$bench" $(eal sb-simnic 0) -d "$so" $simnic_vdev -- --rules "$n" \
+"$bench" $(eal sb-simnic 0) -d "$so" "$simnic_vdev" -- --rules "$n" \
     --batch "$batch" 2>&1 | grep -v '^EAL:\|^TELEMETRY:'
 echo "-- net_null (no rte_flow: the 'loop only' line is the program's own" \
      "cost, the only rate that applies to both ports):"
 # shellcheck disable=SC2046
-"$bench" $(eal sb-null 0) $null_vdev -- --rules "$n" --batch "$batch" 2>&1 \
+"$bench" $(eal sb-null 0) "$null_vdev" -- --rules "$n" --batch "$batch" 2>&1 \
     | grep -v '^EAL:\|^TELEMETRY:'
 exit 0

@@ -299,10 +299,10 @@ flow_create__(struct simnic_async *a, const struct simnic_flow_ctx *ctx,
         return NULL;
     }
     if (!pattern || !actions
-        || simnic_rule_pattern(a->pts.obj[table->pts[pt_index]], pattern, items,
-                        error)
-        || simnic_rule_actions(a->ats.obj[table->ats[at_index]], actions, acts,
-                        error)
+        || simnic_rule_pattern(a->pts.obj[table->pts[pt_index]], pattern,
+                               items, error)
+        || simnic_rule_actions(a->ats.obj[table->ats[at_index]], actions,
+                               acts, error)
         || simnic_flow_prepare(a->engine, ctx, &table->attr, items, acts,
                                &op.pending, error)) {
         if (!pattern || !actions) {

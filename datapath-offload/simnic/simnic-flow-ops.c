@@ -53,8 +53,8 @@ simnic_flow_validate_op(struct rte_eth_dev *dev,
     struct simnic_flow_ctx ctx;
 
     flow_ctx_init(dev, &ctx);
-    return simnic_flow_validate(simnic_dev_port(dev)->domain->engine, &ctx, attr,
-                                pattern, actions, error);
+    return simnic_flow_validate(simnic_dev_port(dev)->domain->engine, &ctx,
+                                attr, pattern, actions, error);
 }
 
 static struct rte_flow *
