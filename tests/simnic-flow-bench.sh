@@ -14,7 +14,8 @@ plugin=$1 bench=$2 n=$3 batch=$4
 # /tmp, where a clone may be built): use a private copy.
 dir=$(mktemp -d /run/simnic-bench.XXXXXX 2>/dev/null \
       || mktemp -d "$HOME/.simnic-bench.XXXXXX") || exit 1
-trap 'rm -rf "$dir"' EXIT
+# EAL leaves its runtime directory behind: /var/run/dpdk/PREFIX for root.
+trap 'rm -rf "$dir" /var/run/dpdk/simnic-bench$$-*' EXIT
 cp "$plugin" "$dir/" || exit 1
 so=$dir/$(basename "$plugin")
 
