@@ -114,7 +114,10 @@ bench-tc: all
 	VM_TIMEOUT=7200 VM_ENV=BENCH_WHO $(srcdir)/tests/vm/vm-run.sh \
 	  $(abs_srcdir)/tests/bench/bench-tc.sh $(abs_top_builddir) \
 	  $(OVS_BUILDDIR) $(OVS_SRCDIR) $$stock $(BENCH_N)
-bench: bench-tc
+if SIMNIC
+BENCH_SIMNIC = bench-simnic bench-simnic-flows
+endif
+bench: bench-tc $(BENCH_SIMNIC)
 .PHONY: bench bench-tc
 
 $(SYSTEM_UPSTREAM_TESTSUITE): tests/package.m4 $(SYSTEM_UPSTREAM_TESTSUITE_AT)

@@ -6,6 +6,11 @@
 #           deleting them;
 #   stock   Debian's openvswitch-switch 3.1 ovs-vswitchd;
 #   ours    our vswitchd/ovs-vswitchd;
+#   floor   our vswitchd/ovs-vswitchd with hw-offload=false: what
+#           "dpctl/add-flows" costs in OVS itself (it dumps the datapath's
+#           ports and parses the flow, for each flow), with the kernel
+#           datapath's flow insert in place of TC's.  No offload can insert
+#           faster than that through dpctl;
 #
 # and for both daemons, with hw-offload=true and tc-policy=skip_hw: adding N
 # datapath flows with "ovs-appctl dpctl/add-flows", how many of them
@@ -91,7 +96,8 @@ start_ovs() {
     ovsdb-server --detach --no-chdir --pidfile --log-file \
         --remote=punix:$work/db.sock $work/conf.db
     ovs-vsctl --no-wait init
-    ovs-vsctl --no-wait set Open_vSwitch . other_config:hw-offload=true \
+    ovs-vsctl --no-wait set Open_vSwitch . \
+        other_config:hw-offload=${2:-true} \
         other_config:tc-policy=skip_hw other_config:max-idle=3600000
     if ! "$1" --detach --no-chdir --pidfile --log-file; then
         echo "$1 did not start; its log ends with:" >&2
@@ -148,6 +154,20 @@ reval_ticks() {
         fi
     done
     echo $total
+}
+
+floor_bench() {
+    n=$1
+    start_ovs "$builddir/vswitchd/ovs-vswitchd" false
+    in_port=$(appctl dpif/show | sed -n 's/.* b0 [0-9]*\/\([0-9]*\):.*/\1/p')
+    out_port=$(appctl dpif/show | sed -n 's/.* c0 [0-9]*\/\([0-9]*\):.*/\1/p')
+    gen_dp_flows $n $in_port $out_port > $work/flows
+    ovs-ofctl add-flow br0 "ip,in_port=b0,actions=output:c0"
+    t0=$(now)
+    appctl dpctl/add-flows $work/flows > /dev/null
+    t1=$(now)
+    report floor "insert $n (s)" "$(elapsed $t0 $t1)"
+    stop_ovs
 }
 
 daemon_bench() {
@@ -214,10 +234,11 @@ ratio() {
     awk -v a=$1 -v b=$2 'BEGIN { printf "%.2f\n", (b > 0 ? a / b : 0) }'
 }
 
-# BENCH_WHO (default "raw,stock,ours") picks what to measure.
-measure=$(echo "${BENCH_WHO:-raw,stock,ours}" | tr ',' ' ')
+# BENCH_WHO (default "raw,floor,stock,ours") picks what to measure.
+measure=$(echo "${BENCH_WHO:-raw,floor,stock,ours}" | tr ',' ' ')
 for n in "$@"; do
     case " $measure " in *" raw "*) raw_tc $n ;; esac
+    case " $measure " in *" floor "*) floor_bench $n ;; esac
     case " $measure " in *" stock "*) daemon_bench stock "$stock" $n ;; esac
     case " $measure " in *" ours "*)
         daemon_bench ours "$builddir/vswitchd/ovs-vswitchd" $n ;;
@@ -225,8 +246,10 @@ for n in "$@"; do
     raw=$(value raw "insert $n (s)")
     s=$(value stock "insert $n (s)")
     o=$(value ours "insert $n (s)")
+    f=$(value floor "insert $n (s)")
     echo "N=$n: insert rate ours/raw tc = $(ratio $raw $o)," \
          "ours/stock = $(ratio $s $o)," \
+         "dpctl floor/raw tc = $(ratio $raw $f)," \
          "dump time ours/stock = $(ratio $(value ours 'dump-flows type=offloaded (s)') $(value stock 'dump-flows type=offloaded (s)'))" \
         | tee -a $work/results
 done
