@@ -384,6 +384,49 @@ translate_push_mpls(const struct nlattr *nla, struct flower_rule *rule,
     return 0;
 }
 
+/* Returns true if the kernel datapath lets pop_mpls act on the packet
+ * that reaches the end of 'rule's actions so far: untagged, with an MPLS
+ * label left (validate_and_copy_actions() in the openvswitch module).  It
+ * refuses the flow otherwise and so never forwards such a packet: TC must
+ * not either.  Only the one label a rule matches is counted, which refuses
+ * a second pop the datapath might allow; that flow stays in the datapath. */
+static bool
+pop_mpls_allowed(const struct flower_rule *rule)
+{
+    const struct flower_key *k = &rule->key, *m = &rule->mask;
+    int labels = m->eth_type && eth_type_mpls(k->eth_type);
+
+    if (flower_vlan_tags_at(rule, rule->n_actions)) {
+        return false;
+    }
+    for (int i = 0; i < rule->n_actions; i++) {
+        if (rule->actions[i].type == FLOWER_ACT_MPLS_PUSH) {
+            labels++;
+        } else if (rule->actions[i].type == FLOWER_ACT_MPLS_POP) {
+            labels--;
+        }
+    }
+    return labels > 0;
+}
+
+static int
+translate_pop_mpls(const struct nlattr *nla, struct flower_rule *rule,
+                   struct offload_refusal_info *refusal)
+{
+    struct flower_action *action;
+
+    if (!pop_mpls_allowed(rule)) {
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
+                              "pop_mpls the datapath refuses");
+    }
+    action = flower_add_action(rule, FLOWER_ACT_MPLS_POP, refusal);
+    if (!action) {
+        return EOPNOTSUPP;
+    }
+    action->mpls.proto = nl_attr_get_be16(nla);
+    return 0;
+}
+
 /* Translates meter(N) into the shared police action of meter N, if
  * meter_set() made one. */
 static int
@@ -468,12 +511,7 @@ translate_action(const struct nlattr *nla, bool is_last,
     case OVS_ACTION_ATTR_PUSH_MPLS:
         return translate_push_mpls(nla, rule, refusal);
     case OVS_ACTION_ATTR_POP_MPLS:
-        action = flower_add_action(rule, FLOWER_ACT_MPLS_POP, refusal);
-        if (!action) {
-            return EOPNOTSUPP;
-        }
-        action->mpls.proto = nl_attr_get_be16(nla);
-        return 0;
+        return translate_pop_mpls(nla, rule, refusal);
     case OVS_ACTION_ATTR_METER:
         return translate_meter(nla, resolver, rule, refusal);
     case OVS_ACTION_ATTR_CHECK_PKT_LEN:

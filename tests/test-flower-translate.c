@@ -23,6 +23,7 @@
 
 #include "flower-codec.h"
 #include "flower-translate.h"
+#include "netlink.h"
 #include "odp-util.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/match.h"
@@ -381,6 +382,48 @@ print_match(const struct match *match)
     ofpbuf_uninit(&mask);
 }
 
+/* Parses the datapath actions in 's' into 'actions', as
+ * odp_actions_from_string() does, and also "pop_mpls(eth_type=N)", which
+ * OVS 3.1 prints but does not parse.  Returns false on error. */
+static bool
+parse_actions(const char *s, struct ofpbuf *actions)
+{
+    static const char pop[] = "pop_mpls(eth_type=";
+    char *copy = xstrdup(s);
+    char *p = copy;
+    bool ok = true;
+
+    while (ok && *p) {
+        char *next = strstr(p, pop);
+        unsigned int type;
+        int n = 0;
+
+        if (next) {
+            *next = '\0';
+        }
+        if (*p) {
+            size_t len = strlen(p);
+
+            if (p[len - 1] == ',') {
+                p[len - 1] = '\0';
+            }
+            ok = !odp_actions_from_string(p, NULL, actions);
+        }
+        if (!next) {
+            break;
+        }
+        p = next + strlen(pop);
+        if (ok && sscanf(p, "%i)%n", &type, &n) == 1 && n) {
+            nl_msg_put_be16(actions, OVS_ACTION_ATTR_POP_MPLS, htons(type));
+            p += n + (p[n] == ',');
+        } else {
+            ok = false;
+        }
+    }
+    free(copy);
+    return ok;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -412,7 +455,7 @@ main(int argc, char *argv[])
     if (odp_flow_from_string(argv[1], NULL, &key, &mask, &error_str)) {
         ovs_fatal(0, "bad flow: %s", error_str);
     }
-    if (odp_actions_from_string(argv[2], NULL, &actions)) {
+    if (!parse_actions(argv[2], &actions)) {
         ovs_fatal(0, "bad actions: %s", argv[2]);
     }
     if (parse_key_and_mask_to_match(key.data, key.size, mask.data, mask.size,
