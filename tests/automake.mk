@@ -96,13 +96,15 @@ check-vm: all tests/atconfig tests/atlocal $(SYSTEM_TC_TESTSUITE)
 # datapath and then with TC ("make check-differential N=10000").
 N = 1000
 SEED = 1
+DIFF_BATCH = 16
 check-differential: all tests/atconfig tests/atlocal $(SYSTEM_TC_TESTSUITE)
 	rm -rf tests/vm-results && mkdir -p tests/vm-results
 	VM_RESULTS_DIR=$(abs_top_builddir)/tests/vm-results \
 	VM_TIMEOUT=$$(( 1200 + $(N) * 3 )) \
 	  $(srcdir)/tests/vm/vm-run.sh $(srcdir)/tests/vm/run-suite.sh \
 	  '$(SYSTEM_TC_TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' \
-	  -j1 -k differential DIFF_COUNT=$(N) DIFF_SEED=$(SEED)
+	  -j1 -k differential DIFF_COUNT=$(N) DIFF_SEED=$(SEED) \
+	  DIFF_BATCH=$(DIFF_BATCH)
 .PHONY: check-differential
 
 # The TC benchmark (tests/bench/bench-tc.sh): raw tc, Debian's stock OVS
