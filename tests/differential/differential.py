@@ -310,12 +310,21 @@ def gen_scenario(rng):
     p = gen_packet(rng)
     in_port = rng.choice(OVS_PORTS)
     rules = []
+    used = set()
     for _ in range(rng.randint(1, 3)):
         match = gen_match(rng, p)
         if rng.random() < 0.7:
             match.insert(0, "in_port=" + in_port)
+        # Two rules of one priority that both match leave the choice to
+        # the classifier's order, which can differ from run to run: each
+        # rule gets its own priority.  (Moved without drawing again, so
+        # that the scenarios that had distinct priorities stay the same.)
+        priority = rng.randint(1, 100)
+        while priority in used:
+            priority = priority % 100 + 1
+        used.add(priority)
         rules.append("priority=%d,%s,actions=%s"
-                     % (rng.randint(1, 100), ",".join(match),
+                     % (priority, ",".join(match),
                         gen_actions(rng, p, in_port, match)))
     rules.append("priority=0,actions=drop")
     return {"packet": p, "in_port": in_port, "rules": rules}
