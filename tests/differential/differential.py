@@ -406,14 +406,40 @@ def encode_rule_sets(rule_sets):
     switch.  Returns (prologue, delete, [[flow mod] per rule set]), where
     'prologue' are the messages that set the flow format on a connection
     first."""
+    text = "delete\n" + "".join(numbered(rule) + "\n"
+                                for rules in rule_sets for rule in rules)
+    # Once in a 10,000-scenario run in the VM, ovs-ofctl reset the
+    # connection halfway: say why, and try again (the encoding is the
+    # same every time).
+    for attempt in range(3):
+        mods = encode_flow_mods(text)
+        if mods is not None:
+            break
+    else:
+        sys.exit("ovs-ofctl failed to encode the rules three times")
+    prologue, mods = mods
+    if len(mods) != 1 + sum(len(rules) for rules in rule_sets):
+        sys.exit("ovs-ofctl sent %d flow mods for %d rules"
+                 % (len(mods), sum(len(rules) for rules in rule_sets)))
+    sets, i = [], 1
+    for rules in rule_sets:
+        sets.append(mods[i:i + len(rules)])
+        i += len(rules)
+    return prologue, mods[0], sets
+
+
+def encode_flow_mods(text):
+    """Returns (prologue, flow mods) that "ovs-ofctl --no-names add-flows"
+    sends for the flows in 'text', or None (having said why) if it
+    failed."""
     tmp = tempfile.mkdtemp()
     path = os.path.join(tmp, "ofctl.sock")
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(1)
     listener.settimeout(600)
-    text = "delete\n" + "".join(numbered(rule) + "\n"
-                                for rules in rule_sets for rule in rules)
+    prologue, mods = [], []
+    failure = None
     with open(os.path.join(tmp, "stderr"), "w+") as err:
         # ovs-ofctl parses all of stdin before it connects.
         p = subprocess.Popen(["ovs-ofctl", "--no-names", "add-flows",
@@ -422,9 +448,12 @@ def encode_rule_sets(rule_sets):
         p.stdin.write(text)
         p.stdin.close()
         conn = OfConn(listener.accept()[0])
-        prologue, mods = [], []
         while True:
-            m = conn.recv()
+            try:
+                m = conn.recv()
+            except OSError as e:
+                failure = "after %d flow mods: %s" % (len(mods), e)
+                break
             if m is None:
                 break
             kind, xid, msg = m
@@ -441,21 +470,16 @@ def encode_rule_sets(rule_sets):
             else:
                 sys.exit("ovs-ofctl sent an unexpected message: %s"
                          % msg.hex())
+        status = p.wait()
         err.seek(0)
-        if p.wait():
-            sys.exit("ovs-ofctl add-flows failed: %s" % err.read())
+        if status or failure:
+            print("ovs-ofctl add-flows (exit status %d) failed %s: %s"
+                  % (status, failure or "", err.read()), file=sys.stderr)
     listener.close()
     os.unlink(path)
     os.unlink(os.path.join(tmp, "stderr"))
     os.rmdir(tmp)
-    if len(mods) != 1 + sum(len(rules) for rules in rule_sets):
-        sys.exit("ovs-ofctl sent %d flow mods for %d rules"
-                 % (len(mods), sum(len(rules) for rules in rule_sets)))
-    sets, i = [], 1
-    for rules in rule_sets:
-        sets.append(mods[i:i + len(rules)])
-        i += len(rules)
-    return prologue, mods[0], sets
+    return None if status or failure else (prologue, mods)
 
 
 class Bridge:
