@@ -408,15 +408,9 @@ def encode_rule_sets(rule_sets):
     first."""
     text = "delete\n" + "".join(numbered(rule) + "\n"
                                 for rules in rule_sets for rule in rules)
-    # Once in a 10,000-scenario run in the VM, ovs-ofctl reset the
-    # connection halfway: say why, and try again (the encoding is the
-    # same every time).
-    for attempt in range(3):
-        mods = encode_flow_mods(text)
-        if mods is not None:
-            break
-    else:
-        sys.exit("ovs-ofctl failed to encode the rules three times")
+    mods = encode_flow_mods(text, 60 + len(text) // 5000)
+    if mods is None:
+        sys.exit("ovs-ofctl failed to encode the rules")
     prologue, mods = mods
     if len(mods) != 1 + sum(len(rules) for rules in rule_sets):
         sys.exit("ovs-ofctl sent %d flow mods for %d rules"
@@ -428,10 +422,11 @@ def encode_rule_sets(rule_sets):
     return prologue, mods[0], sets
 
 
-def encode_flow_mods(text):
+def encode_flow_mods(text, timeout):
     """Returns (prologue, flow mods) that "ovs-ofctl --no-names add-flows"
     sends for the flows in 'text', or None (having said why) if it
-    failed."""
+    failed.  'timeout' is in seconds: OVS's tests give its utilities 30 s
+    (OVS_CTL_TIMEOUT), and 30,000 rules can take longer under TCG."""
     tmp = tempfile.mkdtemp()
     path = os.path.join(tmp, "ofctl.sock")
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -442,7 +437,8 @@ def encode_flow_mods(text):
     failure = None
     with open(os.path.join(tmp, "stderr"), "w+") as err:
         # ovs-ofctl parses all of stdin before it connects.
-        p = subprocess.Popen(["ovs-ofctl", "--no-names", "add-flows",
+        p = subprocess.Popen(["ovs-ofctl", "--no-names",
+                              "--timeout=%d" % timeout, "add-flows",
                               "unix:" + path, "-"], stdin=subprocess.PIPE,
                              stdout=subprocess.DEVNULL, stderr=err, text=True)
         p.stdin.write(text)
