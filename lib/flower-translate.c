@@ -272,6 +272,21 @@ translate_ip(const struct flow *key, struct flow *mask,
     default:
         break;
     }
+
+    /* cls_flower has the flow dissector read no L4 header of a fragment,
+     * not even of the first one (it does not ask for
+     * FLOW_DISSECTOR_F_PARSE_1ST_FRAG): flower sees zero ports, TCP flags
+     * and ICMP type and code where OVS sees the first fragment's, and a
+     * rule that matches them would never match a first fragment. */
+    if ((m->tp_src || m->tp_dst || m->tcp_flags || m->icmp_type
+         || m->icmp_code)
+        && !(m->ip_flags & TCA_FLOWER_KEY_FLAGS_IS_FRAGMENT
+             && !(k->ip_flags & TCA_FLOWER_KEY_FLAGS_IS_FRAGMENT))
+        && !(m->ip_flags & TCA_FLOWER_KEY_FLAGS_FRAG_IS_FIRST
+             && !(k->ip_flags & TCA_FLOWER_KEY_FLAGS_FRAG_IS_FIRST))) {
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_MATCH_FIELD,
+                              "L4 fields of a first fragment");
+    }
     return 0;
 }
 
