@@ -6,10 +6,12 @@ No scapy: frames are described by a small expression language,
 and built by hand here.  Subcommands:
     hex SPEC                     print the frame as hex
     send IFACE SPEC [COUNT]      send it COUNT times (default 1)
-    capture IFACE OUT SECONDS [COUNT]
+    capture IFACE OUT SECONDS [COUNT [MARK]]
                                  capture in the background into OUT, one
                                  hex frame per line, for SECONDS or until
-                                 COUNT frames; returns once listening
+                                 COUNT frames (only those that contain the
+                                 text MARK, if given); returns once
+                                 listening
     wait OUT                     wait until a capture has written OUT
 """
 
@@ -129,11 +131,14 @@ class ipv6(Layer):
 class udp(Layer):
     proto = 17
 
-    def __init__(self, sport=1000, dport=2000, nocsum=False):
+    def __init__(self, sport=1000, dport=2000, nocsum=False, more=0):
+        # 'more': the datagram goes on for that many zero bytes that are
+        # not in this frame (it is a first fragment).
         self.sport, self.dport, self.nocsum = sport, dport, nocsum
+        self.more = more
 
     def build(self, rest, prev, nxt):
-        n = 8 + len(rest)
+        n = 8 + len(rest) + self.more
         h = struct.pack('!HHHH', self.sport, self.dport, n, 0) + rest
         c = 0 if self.nocsum else csum(prev.pseudo(17, n) + h) or 0xffff
         return h[:6] + struct.pack('!H', c) + h[8:]
@@ -175,6 +180,54 @@ class icmp6(Layer):
         return h[:2] + struct.pack('!H', c) + h[4:]
 
 
+class arp(Layer):
+    ethertype = 0x0806
+
+    def __init__(self, op=1, sha='02:00:00:00:00:01', spa='10.0.0.1',
+                 tha='00:00:00:00:00:00', tpa='10.0.0.2'):
+        self.op, self.sha, self.tha = op, mac(sha), mac(tha)
+        self.spa = ipaddress.IPv4Address(spa).packed
+        self.tpa = ipaddress.IPv4Address(tpa).packed
+
+    def build(self, rest, prev, nxt):
+        return (struct.pack('!HHBBH', 1, 0x0800, 6, 4, self.op) + self.sha
+                + self.spa + self.tha + self.tpa + rest)
+
+
+class mpls(Layer):
+    ethertype = 0x8847
+
+    def __init__(self, label=16, tc=0, ttl=64, bos=1):
+        self.lse = label << 12 | tc << 9 | bos << 8 | ttl
+
+    def build(self, rest, prev, nxt):
+        return struct.pack('!I', self.lse) + rest
+
+
+def crc32c(data):
+    crc = 0xffffffff
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = crc >> 1 ^ (0x82f63b78 if crc & 1 else 0)
+    return crc ^ 0xffffffff
+
+
+class sctp(Layer):
+    proto = 132
+
+    def __init__(self, sport=1000, dport=2000):
+        self.sport, self.dport = sport, dport
+
+    def build(self, rest, prev, nxt):
+        # A common header (verification tag 1) and a DATA chunk around
+        # 'rest', padded to 4 bytes.
+        chunk = struct.pack('!BBHIHHI', 0, 3, 16 + len(rest), 1, 0, 0, 0)
+        chunk += rest + b'\0' * (-len(rest) % 4)
+        h = struct.pack('!HHII', self.sport, self.dport, 1, 0) + chunk
+        return h[:8] + struct.pack('<I', crc32c(h)) + h[12:]
+
+
 class geneve(Layer):
     def __init__(self, vni=0):
         self.vni = vni
@@ -212,7 +265,7 @@ class raw(payload):
 def frame(spec):
     names = dict(eth=eth, vlan=vlan, ipv4=ipv4, ipv6=ipv6, udp=udp, tcp=tcp,
                  icmp=icmp, icmp6=icmp6, geneve=geneve, vxlan=vxlan,
-                 payload=payload, raw=raw)
+                 payload=payload, raw=raw, arp=arp, mpls=mpls, sctp=sctp)
     f = as_stack(eval(spec, {'__builtins__': {}}, names))
     if not isinstance(f.stack[-1], payload):
         f = f / payload()
@@ -239,7 +292,7 @@ def restore_vlan(data, ancdata):
     return data
 
 
-def capture(iface, out, seconds, count):
+def capture(iface, out, seconds, count, mark=None):
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW,
                       socket.htons(ETH_P_ALL))
     s.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
@@ -259,7 +312,7 @@ def capture(iface, out, seconds, count):
             data, anc, _, addr = s.recvmsg(65536, 1024)
         except socket.timeout:
             break
-        if addr[2] == PACKET_OUTGOING:
+        if addr[2] == PACKET_OUTGOING or (mark and mark not in data):
             continue
         lines.append(restore_vlan(data, anc).hex())
     with open(out + '.tmp', 'w') as f:
@@ -283,7 +336,8 @@ def main():
         send(args[0], args[1], int(args[2]) if len(args) > 2 else 1)
     elif cmd == 'capture':
         capture(args[0], args[1], float(args[2]),
-                int(args[3]) if len(args) > 3 else float('inf'))
+                int(args[3]) if len(args) > 3 else float('inf'),
+                args[4].encode() if len(args) > 4 else None)
     elif cmd == 'wait':
         wait(args[0])
     else:
