@@ -14,7 +14,8 @@ vswitchd_ovs_vswitchd_LDADD = \
 	$(OVS_LIBS_LA) \
 	$(MNL_LIBS)
 vswitchd_ovs_vswitchd_LDFLAGS = \
-	-Wl,--wrap=ovs_print_version -Wl,--wrap=bridge_init
+	-Wl,--wrap=ovs_print_version -Wl,--wrap=bridge_init \
+	-Wl,--wrap=count_cpu_cores
 EXTRA_vswitchd_ovs_vswitchd_DEPENDENCIES = $(OVS_VSWITCHD_OBJS)
 CLEANFILES += $(OVS_VSWITCHD_OBJS)
 
