@@ -9,6 +9,8 @@ DATAPATH_OFFLOAD_SOURCES = \
 	datapath-offload/tc-flow-map.h \
 	datapath-offload/tc-meters.c \
 	datapath-offload/tc-meters.h \
+	datapath-offload/tc-moved.c \
+	datapath-offload/tc-moved.h \
 	datapath-offload/tc-policy.c \
 	datapath-offload/tc-policy.h \
 	datapath-offload/tc-ports.c \

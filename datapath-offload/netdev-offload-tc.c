@@ -31,6 +31,7 @@
 #include "openvswitch/vlog.h"
 #include "tc-flow-map.h"
 #include "tc-meters.h"
+#include "tc-moved.h"
 #include "tc-policy.h"
 #include "tc-ports.h"
 #include "tc-probe.h"
@@ -47,6 +48,7 @@ COVERAGE_DEFINE(offload_tc_add);
 COVERAGE_DEFINE(offload_tc_replace);
 COVERAGE_DEFINE(offload_tc_twin);
 COVERAGE_DEFINE(offload_tc_del);
+COVERAGE_DEFINE(offload_tc_moved_lost);
 
 /* One socket for rule changes, serialized by tc_flow_map_mutex so that the
  * kernel and the ufid map change together. */
@@ -257,6 +259,7 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
     struct tc_flow *flow;
     int ifindex = netdev_get_ifindex(netdev);
     uint32_t sample_group;
+    bool modify = false;
     uint8_t slot;
     int error;
 
@@ -278,6 +281,11 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
     if (error) {
         log_refusal(netdev, ufid, &refusal);
         tc_sample_unref(sample_group);
+        ovs_mutex_lock(&tc_flow_map_mutex);
+        if (tc_flow_find(ufid)) {
+            tc_moved_add(ufid);
+        }
+        ovs_mutex_unlock(&tc_flow_map_mutex);
         return error;
     }
     rule.id.ifindex = ifindex;
@@ -292,6 +300,7 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
         goto out;
     }
     flow = tc_flow_find(ufid);
+    modify = flow != NULL;
     if (flow && flow->netdev == netdev && flow->protocol == rule.protocol
         && flow->id.prio == tc_prio_for_mask(rule.protocol, &rule.mask,
                                              flow->slot)) {
@@ -347,6 +356,11 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
 out:
     if (error) {
         tc_sample_unref(sample_group);
+        if (modify && error != EEXIST) {
+            tc_moved_add(ufid);
+        }
+    } else {
+        tc_moved_take(ufid, NULL);
     }
     ovs_mutex_unlock(&tc_flow_map_mutex);
     netdev_close(old_netdev);
@@ -405,7 +419,9 @@ netdev_tc_flow_del(struct netdev *netdev OVS_UNUSED, const ovs_u128 *ufid,
 {
     struct netdev *port = NULL;
     struct tc_transport *t;
+    struct dpif_flow_stats final;
     struct tc_flow *flow;
+    bool moved = false;
     int error;
 
     /* OVS asks each port in turn until one knows the flow; the port the
@@ -417,10 +433,22 @@ netdev_tc_flow_del(struct netdev *netdev OVS_UNUSED, const ovs_u128 *ufid,
         /* A flow that stayed in the datapath is being deleted. */
         offload_explain_forget(ufid);
         error = ENOENT;
+        moved = tc_moved_take(ufid, &final);
     } else {
+        /* If dpif-netlink is taking it out of TC for the datapath, keep its
+         * final stats. */
+        bool moving = tc_moved_is(ufid);
+
         error = get_transport(&t);
         if (!error) {
-            error = flow_delete(t, flow, stats, &port);
+            error = flow_delete(t, flow, stats || moving ? &final : NULL,
+                                &port);
+            if (moving) {
+                tc_moved_set_stats(ufid, &final);
+            }
+            if (stats) {
+                *stats = final;
+            }
             if (tc_meter_has_doomed()) {
                 tc_meter_retry_deletes(t);
             }
@@ -428,6 +456,14 @@ netdev_tc_flow_del(struct netdev *netdev OVS_UNUSED, const ovs_u128 *ufid,
     }
     ovs_mutex_unlock(&tc_flow_map_mutex);
     netdev_close(port);
+    if (moved && !tc_moved_in_datapath(ufid)) {
+        /* It left TC, and the datapath refused it (see tc-moved.h). */
+        COVERAGE_INC(offload_tc_moved_lost);
+        if (stats) {
+            *stats = final;
+        }
+        error = 0;
+    }
     return error;
 }
 

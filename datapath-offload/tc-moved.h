@@ -1,0 +1,31 @@
+/*
+ * Flows that left TC for the kernel datapath when a revalidator changed
+ * their actions to ones TC cannot do.
+ *
+ * dpif-netlink moves such a flow by deleting its TC rule and creating it in
+ * the datapath.  The datapath refuses the creation (EEXIST) when a flow it
+ * already has covers the new one's key, as happens when overlapping flows
+ * leave TC together.  Packets are not misled by that: the covering flow
+ * gives them the same actions.  But OVS 3.1 ignores a failed modify, keeps
+ * the flow's ukey and later deletes a flow that is nowhere, logging a
+ * warning.  So flow_del asks the datapath about the flows listed here and
+ * reports one it does not have as deleted, with the stats its TC rule had
+ * when it left: the revalidator subtracts from them what it has counted.
+ */
+#ifndef TC_MOVED_H
+#define TC_MOVED_H 1
+
+#include <stdbool.h>
+
+#include "openvswitch/types.h"
+
+struct dpif_flow_stats;
+
+void tc_moved_add(const ovs_u128 *ufid);
+bool tc_moved_is(const ovs_u128 *ufid);
+void tc_moved_set_stats(const ovs_u128 *ufid,
+                        const struct dpif_flow_stats *);
+bool tc_moved_take(const ovs_u128 *ufid, struct dpif_flow_stats *);
+bool tc_moved_in_datapath(const ovs_u128 *ufid);
+
+#endif /* tc-moved.h */
