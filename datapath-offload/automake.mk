@@ -17,6 +17,8 @@ DATAPATH_OFFLOAD_SOURCES = \
 	datapath-offload/tc-ports.h \
 	datapath-offload/tc-probe.c \
 	datapath-offload/tc-probe.h \
+	datapath-offload/tc-rule-array.c \
+	datapath-offload/tc-rule-array.h \
 	datapath-offload/tc-sample.c \
 	datapath-offload/tc-sample.h
 include datapath-offload/simnic/automake.mk

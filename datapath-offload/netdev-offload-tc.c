@@ -35,6 +35,7 @@
 #include "tc-policy.h"
 #include "tc-ports.h"
 #include "tc-probe.h"
+#include "tc-rule-array.h"
 #include "tc-sample.h"
 #include "tc-transport.h"
 #include "timeval.h"
@@ -530,80 +531,15 @@ netdev_tc_flow_get_n_flows(struct netdev *netdev, uint64_t *n_flows)
     return 0;
 }
 
-/* A rule of ours carries a ufid-sized cookie; rules that other tools put on
- * the same hook do not, and are left alone. */
-static bool
-rule_is_ours(const struct flower_rule *rule)
-{
-    return rule->has_cookie;
-}
-
-/* The rules of ours that a dump found: in full, or (terse dumps, and
- * the sweep of stale rules) only what identifies them and their counters,
- * a few dozen bytes instead of a few kilobytes a rule. */
-struct rule_array {
-    bool terse;
-    struct flower_rule *rules;          /* Full. */
-    struct terse_rule *terse_rules;     /* Terse. */
-    size_t n, allocated;
-};
-
-struct terse_rule {
-    ovs_u128 ufid;
-    struct flower_id id;
-    uint16_t protocol;
-    bool in_hw;
-    uint32_t flags;
-    struct flower_stats stats;
-};
-
-static int
-collect_rule(const struct flower_rule *rule, void *array_)
-{
-    struct rule_array *array = array_;
-
-    if (!rule_is_ours(rule)) {
-        return 0;
-    } else if (array->terse) {
-        struct terse_rule *tr;
-
-        if (array->n >= array->allocated) {
-            array->terse_rules = x2nrealloc(array->terse_rules,
-                                            &array->allocated,
-                                            sizeof *array->terse_rules);
-        }
-        tr = &array->terse_rules[array->n++];
-        memcpy(&tr->ufid, rule->cookie, sizeof tr->ufid);
-        tr->id = rule->id;
-        tr->protocol = rule->protocol;
-        tr->in_hw = rule->in_hw;
-        tr->flags = rule->flags;
-        tr->stats = rule->stats;
-    } else {
-        if (array->n >= array->allocated) {
-            array->rules = x2nrealloc(array->rules, &array->allocated,
-                                      sizeof *array->rules);
-        }
-        array->rules[array->n++] = *rule;
-    }
-    return 0;
-}
-
-static void
-rule_array_destroy(struct rule_array *array)
-{
-    free(array->rules);
-    free(array->terse_rules);
-}
-
 /* Deletes every rule of ours on 'ifindex' that is not in the ufid map:
  * leftovers of an earlier ovs-vswitchd, or of flows already forgotten. */
 static int
 sweep_stale_rules(struct tc_transport *t, int ifindex, bool egress)
     OVS_REQUIRES(tc_flow_map_mutex)
 {
-    struct rule_array array = { .terse = true };
-    int error = tc_rule_dump(t, ifindex, egress, true, collect_rule, &array);
+    struct tc_rule_array array = { .terse = true };
+    int error = tc_rule_dump(t, ifindex, egress, true, tc_rule_collect,
+                             &array);
 
     for (size_t i = 0; !error && i < array.n; i++) {
         const struct terse_rule *tr = &array.terse_rules[i];
@@ -616,7 +552,7 @@ sweep_stale_rules(struct tc_transport *t, int ifindex, bool egress)
             }
         }
     }
-    rule_array_destroy(&array);
+    tc_rule_array_destroy(&array);
     return error;
 }
 
@@ -654,7 +590,7 @@ netdev_tc_flow_flush(struct netdev *netdev)
  * handed out one at a time. */
 struct tc_flow_dump {
     struct netdev_flow_dump up;
-    struct rule_array array;
+    struct tc_rule_array array;
     size_t next;
 };
 
@@ -673,7 +609,7 @@ netdev_tc_flow_dump_create(struct netdev *netdev,
     error = ifindex > 0 ? tc_transport_open(&t) : ENODEV;
     if (!error) {
         error = tc_rule_dump(t, ifindex, tc_ports_uses_egress(netdev),
-                             terse, collect_rule, &dump->array);
+                             terse, tc_rule_collect, &dump->array);
         tc_transport_close(t);
     }
     if (error && error != ENODEV) {
@@ -690,7 +626,7 @@ netdev_tc_flow_dump_destroy(struct netdev_flow_dump *dump_)
     struct tc_flow_dump *dump = CONTAINER_OF(dump_, struct tc_flow_dump, up);
 
     netdev_close(dump->up.netdev);
-    rule_array_destroy(&dump->array);
+    tc_rule_array_destroy(&dump->array);
     free(dump);
     return 0;
 }
