@@ -19,6 +19,8 @@ DATAPATH_OFFLOAD_SOURCES = \
 	datapath-offload/tc-probe.h \
 	datapath-offload/tc-rule-array.c \
 	datapath-offload/tc-rule-array.h \
+	datapath-offload/tc-rule-ovs.c \
+	datapath-offload/tc-rule-ovs.h \
 	datapath-offload/tc-sample.c \
 	datapath-offload/tc-sample.h
 include datapath-offload/simnic/automake.mk

@@ -12,8 +12,6 @@
 #include <config.h>
 
 #include <errno.h>
-#include <linux/if_ether.h>
-#include <linux/pkt_cls.h>
 #include <string.h>
 
 #include "coverage.h"
@@ -22,10 +20,8 @@
 #include "netdev-offload-provider.h"
 #include "netdev-provider.h"
 #include "netdev.h"
-#include "netlink.h"
 #include "offload-explain.h"
 #include "odp-util.h"
-#include "packets.h"
 #include "openvswitch/match.h"
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/vlog.h"
@@ -36,9 +32,9 @@
 #include "tc-ports.h"
 #include "tc-probe.h"
 #include "tc-rule-array.h"
+#include "tc-rule-ovs.h"
 #include "tc-sample.h"
 #include "tc-transport.h"
-#include "timeval.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(offload_tc);
@@ -89,93 +85,6 @@ log_refusal(const struct netdev *netdev, const ovs_u128 *ufid,
     }
 }
 
-/* Returns the bytes of each packet that TC does not count for 'rule'.
- *
- * TC counts bytes from the network header on ingress (the kernel has
- * already pulled the Ethernet header and taken a VLAN tag into metadata),
- * while OVS's datapath counts the whole frame, tag included.  Adding what
- * TC left out keeps a flow's bytes the same when it is offloaded.  On
- * egress TC counts the whole frame. */
-static uint8_t
-rule_l2_len(const struct flower_rule *rule)
-{
-    if (rule->id.egress) {
-        return 0;
-    } else if (rule->mask.eth_type && eth_type_vlan(rule->key.eth_type)) {
-        return ETH_HEADER_LEN + VLAN_HEADER_LEN;
-    }
-    return ETH_HEADER_LEN;
-}
-
-/* Converts kernel counters of 'rule' plus 'base' into OVS stats, adding
- * 'l2_len' bytes a packet (see rule_l2_len()). */
-static void
-counters_to_stats(const struct flower_stats *counters,
-                  const struct dpif_flow_stats *base, uint8_t l2_len,
-                  struct dpif_flow_stats *stats)
-{
-    long long int used = 0;
-
-    if (counters->n_packets && counters->has_lastuse) {
-        used = time_msec() - counters->lastuse_ms;
-    }
-    memset(stats, 0, sizeof *stats);
-    stats->n_packets = counters->n_packets;
-    stats->n_bytes = counters->n_bytes + counters->n_packets * l2_len;
-    stats->used = used;
-    if (base) {
-        stats->n_packets += base->n_packets;
-        stats->n_bytes += base->n_bytes;
-        stats->used = MAX(stats->used, base->used);
-    }
-}
-
-static void
-rule_stats(const struct flower_rule *rule, const struct dpif_flow_stats *base,
-           uint8_t l2_len, struct dpif_flow_stats *stats)
-{
-    counters_to_stats(&rule->stats, base, l2_len, stats);
-}
-
-static void
-flags_to_attrs(bool in_hw, uint32_t flags, struct dpif_flow_attrs *attrs)
-{
-    /* A rule in TC's software path is offloaded when the user asked for
-     * exactly that (skip_hw); otherwise only when the hardware took it. */
-    attrs->offloaded = in_hw || (flags & TCA_CLS_FLAGS_SKIP_HW);
-    attrs->dp_layer = "tc";
-    attrs->dp_extra_info = in_hw ? "in_hw" : "not_in_hw";
-}
-
-static void
-rule_attrs(const struct flower_rule *rule, struct dpif_flow_attrs *attrs)
-{
-    flags_to_attrs(rule->in_hw, rule->flags, attrs);
-}
-
-/* Fills 'match' and 'actions' (in 'buf') from a rule read back from the
- * kernel, for flow_get and flow_dump. */
-static int
-rule_to_flow(const struct flower_rule *rule, struct netdev *netdev,
-             odp_port_t in_port, struct match *match,
-             struct nlattr **actions, struct ofpbuf *buf)
-{
-    struct flower_port_resolver resolver;
-    struct tc_ports_aux aux;
-    size_t offset;
-    int error;
-
-    tc_ports_resolver_init(&resolver, &aux, netdev_get_dpif_type(netdev));
-    flower_rule_to_match(rule, odp_to_u32(in_port), match);
-
-    ofpbuf_clear(buf);
-    offset = nl_msg_start_nested(buf, OVS_FLOW_ATTR_ACTIONS);
-    error = flower_rule_to_odp_actions(rule, &resolver, buf);
-    nl_msg_end_nested(buf, offset);
-    *actions = ofpbuf_at_assert(buf, offset, sizeof(struct nlattr));
-    return error;
-}
-
 /* Deletes the rule of 'flow' and forgets it, returning its final counters
  * in 'stats' if non-null.  Stores in '*netdevp' the flow's reference to its
  * port, to netdev_close() once tc_flow_map_mutex is released. */
@@ -189,7 +98,7 @@ flow_delete(struct tc_transport *t, struct tc_flow *flow,
 
     if (stats) {
         if (!tc_rule_get(t, &flow->id, flow->protocol, &rule)) {
-            rule_stats(&rule, &flow->base, flow->l2_len, stats);
+            tc_rule_stats(&rule, &flow->base, flow->l2_len, stats);
         } else {
             *stats = flow->base;
         }
@@ -222,7 +131,7 @@ flow_replace(struct tc_transport *t, struct tc_flow *flow,
     int error;
 
     if (!tc_rule_get(t, &flow->id, flow->protocol, &old)) {
-        rule_stats(&old, &flow->base, flow->l2_len, &current);
+        tc_rule_stats(&old, &flow->base, flow->l2_len, &current);
     }
     rule->id = flow->id;
     error = tc_rule_install(t, rule, true);
@@ -347,7 +256,7 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
     COVERAGE_INC(offload_tc_add);
     flow = tc_flow_add(ufid, netdev, &rule.id, rule.protocol);
     flow->slot = slot;
-    flow->l2_len = rule_l2_len(&rule);
+    flow->l2_len = tc_rule_l2_len(&rule);
     flow->sample_group = sample_group;
     offload_explain_forget(ufid);
     if (stats) {
@@ -397,7 +306,7 @@ netdev_tc_flow_get(struct netdev *netdev, struct match *match,
     ovs_mutex_unlock(&tc_flow_map_mutex);
     if (!error) {
         in_port = netdev_ifindex_to_odp_port(rule.id.ifindex);
-        error = rule_to_flow(&rule, netdev, in_port, match, actions, buf);
+        error = tc_rule_to_flow(&rule, netdev, in_port, match, actions, buf);
         /* A revalidator that meets a flow it has no ukey for (added with
          * dpctl/add-flows, or left by an earlier ovs-vswitchd) builds one
          * from this match, and deletes the flow if the match leaves out
@@ -407,8 +316,8 @@ netdev_tc_flow_get(struct netdev *netdev, struct match *match,
          * format of dpctl/dump-flows, which the kernel datapath never
          * shows with a packet type. */
         match_set_packet_type(match, htonl(PT_ETH));
-        rule_stats(&rule, &base, rule_l2_len(&rule), stats);
-        rule_attrs(&rule, attrs);
+        tc_rule_stats(&rule, &base, tc_rule_l2_len(&rule), stats);
+        tc_rule_attrs(&rule, attrs);
     }
     netdev_close(netdev);
     return error;
@@ -586,13 +495,33 @@ netdev_tc_flow_flush(struct netdev *netdev)
     return error;
 }
 
-/* A dump reads every rule of ours on the port at creation; flows are then
- * handed out one at a time. */
+/* A dump reads the port's rules a batch of replies at a time, so that it
+ * holds a few dozen rules rather than all of them (a full rule takes a few
+ * kilobytes), and hands out the flows one at a time.  dpif-netlink's
+ * revalidator threads share a dump, hence the mutex. */
 struct tc_flow_dump {
     struct netdev_flow_dump up;
-    struct tc_rule_array array;
-    size_t next;
+    struct ovs_mutex mutex;
+    struct tc_transport *t OVS_GUARDED;     /* Null once the dump is over. */
+    struct tc_rule_array array OVS_GUARDED; /* The current batch. */
+    size_t next OVS_GUARDED;                /* Next rule of the batch. */
 };
+
+static void
+dump_log_error(const struct tc_flow_dump *dump, int error)
+{
+    if (error != ENODEV) {
+        VLOG_ERR_RL(&rl, "%s: dumping TC rules: %s",
+                    netdev_get_name(dump->up.netdev), ovs_strerror(error));
+    }
+}
+
+static void
+dump_finish(struct tc_flow_dump *dump) OVS_REQUIRES(dump->mutex)
+{
+    tc_transport_close(dump->t);
+    dump->t = NULL;
+}
 
 static int
 netdev_tc_flow_dump_create(struct netdev *netdev,
@@ -600,22 +529,25 @@ netdev_tc_flow_dump_create(struct netdev *netdev,
 {
     struct tc_flow_dump *dump = xzalloc(sizeof *dump);
     int ifindex = netdev_get_ifindex(netdev);
-    struct tc_transport *t;
     int error;
 
     dump->up.netdev = netdev_ref(netdev);
     dump->up.terse = terse;
+    ovs_mutex_init(&dump->mutex);
+    ovs_mutex_lock(&dump->mutex);
     dump->array.terse = terse;
-    error = ifindex > 0 ? tc_transport_open(&t) : ENODEV;
+    error = ifindex > 0 ? tc_transport_open(&dump->t) : ENODEV;
     if (!error) {
-        error = tc_rule_dump(t, ifindex, tc_ports_uses_egress(netdev),
-                             terse, tc_rule_collect, &dump->array);
-        tc_transport_close(t);
+        error = tc_rule_dump_start(dump->t, ifindex,
+                                   tc_ports_uses_egress(netdev), terse);
+        if (error) {
+            dump_finish(dump);
+        }
     }
-    if (error && error != ENODEV) {
-        VLOG_ERR_RL(&rl, "%s: dumping TC rules: %s",
-                    netdev_get_name(netdev), ovs_strerror(error));
+    if (error) {
+        dump_log_error(dump, error);
     }
+    ovs_mutex_unlock(&dump->mutex);
     *dump_ = &dump->up;
     return 0;
 }
@@ -625,42 +557,79 @@ netdev_tc_flow_dump_destroy(struct netdev_flow_dump *dump_)
 {
     struct tc_flow_dump *dump = CONTAINER_OF(dump_, struct tc_flow_dump, up);
 
-    netdev_close(dump->up.netdev);
+    ovs_mutex_lock(&dump->mutex);
+    if (dump->t) {
+        dump_finish(dump);
+    }
     tc_rule_array_destroy(&dump->array);
+    ovs_mutex_unlock(&dump->mutex);
+    ovs_mutex_destroy(&dump->mutex);
+    netdev_close(dump->up.netdev);
     free(dump);
     return 0;
+}
+
+/* Makes the dump's next rule available as the 'dump->next'th of its
+ * array, reading the next batch if needed.  Returns false at the end. */
+static bool
+dump_advance(struct tc_flow_dump *dump) OVS_REQUIRES(dump->mutex)
+{
+    while (dump->next >= dump->array.n) {
+        int error;
+
+        if (!dump->t) {
+            return false;
+        }
+        dump->array.n = 0;
+        dump->next = 0;
+        error = tc_rule_dump_step(dump->t, dump->array.terse,
+                                  tc_rule_collect, &dump->array);
+        if (error) {
+            if (error != EOF) {
+                dump_log_error(dump, error);
+            }
+            dump_finish(dump);
+        }
+    }
+    return true;
 }
 
 /* The revalidators' dumps: just ufids and counters.  Terse TC dumps carry
  * no times, so the last use is 0, which tells the revalidator to take it
  * from the packet count (udpif_update_used()); the last use of a rule that
- * this one replaced would be older than the flow's real one.  'match' is
+ * this one replaced would be older than the flow's real one.  The match is
  * left alone: OVS reads no match from a terse dump, and this runs for every
  * flow, twice a second. */
 static bool
-dump_next_terse(struct tc_flow_dump *dump, struct match *match OVS_UNUSED,
-                struct dpif_flow_stats *stats, struct dpif_flow_attrs *attrs,
-                ovs_u128 *ufid)
+dump_next_terse(struct tc_flow_dump *dump, struct dpif_flow_stats *stats,
+                struct dpif_flow_attrs *attrs, ovs_u128 *ufid)
 {
-    while (dump->next < dump->array.n) {
-        const struct terse_rule *tr = &dump->array.terse_rules[dump->next++];
+    for (;;) {
+        struct terse_rule tr;
         struct tc_flow *flow;
 
+        ovs_mutex_lock(&dump->mutex);
+        if (!dump_advance(dump)) {
+            ovs_mutex_unlock(&dump->mutex);
+            return false;
+        }
+        tr = dump->array.terse_rules[dump->next++];
+        ovs_mutex_unlock(&dump->mutex);
+
         ovs_mutex_lock(&tc_flow_map_mutex);
-        flow = tc_flow_find(&tr->ufid);
+        flow = tc_flow_find(&tr.ufid);
         if (!flow) {
             ovs_mutex_unlock(&tc_flow_map_mutex);
             continue;
         }
-        counters_to_stats(&tr->stats, &flow->base, flow->l2_len, stats);
+        tc_counters_to_stats(&tr.stats, &flow->base, flow->l2_len, stats);
         stats->used = 0;
         ovs_mutex_unlock(&tc_flow_map_mutex);
 
-        *ufid = tr->ufid;
-        flags_to_attrs(tr->in_hw, tr->flags, attrs);
+        *ufid = tr.ufid;
+        tc_flags_to_attrs(tr.in_hw, tr.flags, attrs);
         return true;
     }
-    return false;
 }
 
 static bool
@@ -673,15 +642,23 @@ netdev_tc_flow_dump_next(struct netdev_flow_dump *dump_, struct match *match,
 {
     struct tc_flow_dump *dump = CONTAINER_OF(dump_, struct tc_flow_dump, up);
 
-    if (dump->array.terse) {
-        return dump_next_terse(dump, match, stats, attrs, ufid);
+    if (dump->up.terse) {
+        return dump_next_terse(dump, stats, attrs, ufid);
     }
-    while (dump->next < dump->array.n) {
-        const struct flower_rule *rule = &dump->array.rules[dump->next++];
+    for (;;) {
         struct dpif_flow_stats base;
+        struct flower_rule rule;
         struct tc_flow *flow;
 
-        memcpy(ufid, rule->cookie, sizeof *ufid);
+        ovs_mutex_lock(&dump->mutex);
+        if (!dump_advance(dump)) {
+            ovs_mutex_unlock(&dump->mutex);
+            return false;
+        }
+        rule = dump->array.rules[dump->next++];
+        ovs_mutex_unlock(&dump->mutex);
+
+        memcpy(ufid, rule.cookie, sizeof *ufid);
         ovs_mutex_lock(&tc_flow_map_mutex);
         flow = tc_flow_find(ufid);
         memset(&base, 0, sizeof base);
@@ -690,15 +667,14 @@ netdev_tc_flow_dump_next(struct netdev_flow_dump *dump_, struct match *match,
         }
         ovs_mutex_unlock(&tc_flow_map_mutex);
 
-        if (rule_to_flow(rule, dump->up.netdev, dump->up.port, match,
+        if (tc_rule_to_flow(&rule, dump->up.netdev, dump->up.port, match,
                          actions, wbuffer)) {
             continue;
         }
-        rule_stats(rule, &base, rule_l2_len(rule), stats);
-        rule_attrs(rule, attrs);
+        tc_rule_stats(&rule, &base, tc_rule_l2_len(&rule), stats);
+        tc_rule_attrs(&rule, attrs);
         return true;
     }
-    return false;
 }
 
 /* Takes the ports of the kernel datapath whose devices TC can filter on

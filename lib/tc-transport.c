@@ -162,11 +162,11 @@ data_cb(const struct nlmsghdr *nlh, void *req_)
     return req->cb_error ? MNL_CB_STOP : MNL_CB_OK;
 }
 
-/* Sends 'nlh' and processes replies until the ack (or the end of a dump).
- * Returns 0 or a positive errno value. */
+/* Reads one batch of replies to request 'seq' and runs 'req' over them.
+ * Returns MNL_CB_OK while more replies are due, MNL_CB_STOP after the ack
+ * (or the end of a dump), or MNL_CB_ERROR with errno set. */
 static int
-transact__(struct tc_transport *t, struct nlmsghdr *nlh,
-           tc_rule_dump_cb *cb, mnl_cb_t msg_cb, bool terse, void *aux)
+receive(struct tc_transport *t, uint32_t seq, struct tc_request *req)
 {
     static mnl_cb_t ctl_cbs[NLMSG_MIN_TYPE] = {
         [NLMSG_NOOP] = noop_cb,
@@ -174,9 +174,27 @@ transact__(struct tc_transport *t, struct nlmsghdr *nlh,
         [NLMSG_DONE] = done_cb,
         [NLMSG_OVERRUN] = noop_cb,
     };
+    int ret = mnl_socket_recvfrom(t->nl, t->buf, sizeof t->buf);
+
+    if (ret < 0) {
+        return MNL_CB_ERROR;
+    }
+    ret = mnl_cb_run2(t->buf, ret, seq, t->portid, data_cb, req,
+                      ctl_cbs, NLMSG_MIN_TYPE);
+    if (ret < 0 && !errno) {
+        errno = EPROTO;
+    }
+    return ret;
+}
+
+/* Sends 'nlh' and processes replies until the ack (or the end of a dump).
+ * Returns 0 or a positive errno value. */
+static int
+transact__(struct tc_transport *t, struct nlmsghdr *nlh,
+           tc_rule_dump_cb *cb, mnl_cb_t msg_cb, bool terse, void *aux)
+{
     struct tc_request req = { .transport = t, .cb = cb, .msg_cb = msg_cb,
                               .terse = terse, .aux = aux };
-    uint32_t seq = nlh->nlmsg_seq;
     int ret;
 
     t->last_error[0] = '\0';
@@ -184,18 +202,10 @@ transact__(struct tc_transport *t, struct nlmsghdr *nlh,
         return errno;
     }
     do {
-        ret = mnl_socket_recvfrom(t->nl, t->buf, sizeof t->buf);
-        if (ret < 0) {
-            return errno;
-        }
-        ret = mnl_cb_run2(t->buf, ret, seq, t->portid, data_cb, &req,
-                          ctl_cbs, NLMSG_MIN_TYPE);
+        ret = receive(t, nlh->nlmsg_seq, &req);
     } while (ret > MNL_CB_STOP);
 
-    if (ret < 0) {
-        return errno ? errno : EPROTO;
-    }
-    return req.cb_error;
+    return ret < 0 ? errno : req.cb_error;
 }
 
 /* Sends 'nlh', a request about flower rules, and hands the rules in the
@@ -302,6 +312,37 @@ tc_rule_dump(struct tc_transport *t, uint32_t ifindex, bool egress,
                                               ++t->seq);
 
     return transact__(t, nlh, cb, NULL, terse, aux);
+}
+
+int
+tc_rule_dump_start(struct tc_transport *t, uint32_t ifindex, bool egress,
+                   bool terse)
+{
+    char buf[FLOWER_MSG_BUFSIZE];
+    struct nlmsghdr *nlh = flower_encode_dump(buf, ifindex, egress, terse,
+                                              ++t->seq);
+
+    t->last_error[0] = '\0';
+    if (mnl_socket_sendto(t->nl, nlh, nlh->nlmsg_len) < 0) {
+        return errno;
+    }
+    return 0;
+}
+
+int
+tc_rule_dump_step(struct tc_transport *t, bool terse, tc_rule_dump_cb *cb,
+                  void *aux)
+{
+    struct tc_request req = { .transport = t, .cb = cb, .terse = terse,
+                              .aux = aux };
+    int ret = receive(t, t->seq, &req);
+
+    if (ret < 0) {
+        return errno;
+    } else if (req.cb_error) {
+        return req.cb_error;
+    }
+    return ret == MNL_CB_STOP ? EOF : 0;
 }
 
 /* Meters: standalone police actions (tc-police-codec.h). */

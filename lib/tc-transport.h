@@ -40,6 +40,17 @@ typedef int tc_rule_dump_cb(const struct flower_rule *, void *aux);
 int tc_rule_dump(struct tc_transport *, uint32_t ifindex, bool egress,
                  bool terse, tc_rule_dump_cb *, void *aux);
 
+/* The same dump in steps, so that a caller holds a batch of rules at a
+ * time rather than all of them: tc_rule_dump_start() sends the request,
+ * and each tc_rule_dump_step() reads one batch of replies and hands its
+ * rules to 'cb'.  A step returns 0 while more may come, EOF once the dump
+ * is over, or a positive errno value.  The transport is the dump's until
+ * then. */
+int tc_rule_dump_start(struct tc_transport *, uint32_t ifindex, bool egress,
+                       bool terse);
+int tc_rule_dump_step(struct tc_transport *, bool terse, tc_rule_dump_cb *,
+                      void *aux);
+
 /* Meters, as standalone police actions (tc-police-codec.h).  Setting one
  * creates it or replaces its parameters; getting or deleting one gives
  * its counters (its final ones, for a delete).  Deleting one that rules
