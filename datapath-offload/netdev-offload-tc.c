@@ -199,6 +199,7 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
         return error;
     }
     rule.id.ifindex = ifindex;
+    tc_ports_learn(ifindex, odp_to_u32(match->flow.in_port.odp_port));
     rule.id.egress = tc_ports_uses_egress(netdev);
     rule.flags = tc_policy_cls_flags();
     memcpy(rule.cookie, ufid, sizeof *ufid);
@@ -305,8 +306,12 @@ netdev_tc_flow_get(struct netdev *netdev, struct match *match,
     }
     ovs_mutex_unlock(&tc_flow_map_mutex);
     if (!error) {
-        in_port = netdev_ifindex_to_odp_port(rule.id.ifindex);
-        error = tc_rule_to_flow(&rule, netdev, in_port, match, actions, buf);
+        /* OVS holds its port table's lock here (see tc-ports.h). */
+        in_port = u32_to_odp(tc_ports_ifindex_to_port(rule.id.ifindex,
+                                                      true));
+        error = (in_port == ODPP_NONE ? ENOENT
+                 : tc_rule_to_flow(&rule, netdev, in_port, true, match,
+                                   actions, buf));
         /* A revalidator that meets a flow it has no ukey for (added with
          * dpctl/add-flows, or left by an earlier ovs-vswitchd) builds one
          * from this match, and deletes the flow if the match leaves out
@@ -667,8 +672,8 @@ netdev_tc_flow_dump_next(struct netdev_flow_dump *dump_, struct match *match,
         }
         ovs_mutex_unlock(&tc_flow_map_mutex);
 
-        if (tc_rule_to_flow(&rule, dump->up.netdev, dump->up.port, match,
-                         actions, wbuffer)) {
+        if (tc_rule_to_flow(&rule, dump->up.netdev, dump->up.port, false,
+                            match, actions, wbuffer)) {
             continue;
         }
         tc_rule_stats(&rule, &base, tc_rule_l2_len(&rule), stats);

@@ -6,8 +6,11 @@
 #include <string.h>
 
 #include "flower-caps.h"
+#include "hash.h"
 #include "netdev.h"
 #include "netdev-offload.h"
+#include "openvswitch/hmap.h"
+#include "openvswitch/thread.h"
 #include "openvswitch/types.h"
 #include "tc-meters.h"
 #include "tc-probe.h"
@@ -35,6 +38,73 @@ bool
 tc_ports_uses_egress(const struct netdev *netdev)
 {
     return !strcmp(netdev_get_type(netdev), "internal");
+}
+
+/* Devices' datapath ports, as translation found them (see
+ * tc_ports_ifindex_to_port()). */
+struct learned_port {
+    struct hmap_node node;      /* In 'learned_ports', by ifindex. */
+    int ifindex;
+    uint32_t port;
+};
+
+static struct ovs_mutex learned_mutex = OVS_MUTEX_INITIALIZER;
+static struct hmap learned_ports OVS_GUARDED_BY(learned_mutex)
+    = HMAP_INITIALIZER(&learned_ports);
+
+static struct learned_port *
+learned_find(int ifindex) OVS_REQUIRES(learned_mutex)
+{
+    struct learned_port *lp;
+
+    HMAP_FOR_EACH_WITH_HASH (lp, node, hash_int(ifindex, 0),
+                             &learned_ports) {
+        if (lp->ifindex == ifindex) {
+            return lp;
+        }
+    }
+    return NULL;
+}
+
+void
+tc_ports_learn(int ifindex, uint32_t port)
+{
+    struct learned_port *lp;
+
+    ovs_mutex_lock(&learned_mutex);
+    lp = learned_find(ifindex);
+    if (!lp) {
+        lp = xmalloc(sizeof *lp);
+        lp->ifindex = ifindex;
+        hmap_insert(&learned_ports, &lp->node, hash_int(ifindex, 0));
+    }
+    lp->port = port;
+    ovs_mutex_unlock(&learned_mutex);
+}
+
+uint32_t
+tc_ports_ifindex_to_port(int ifindex, bool ports_locked)
+{
+    struct learned_port *lp;
+    uint32_t port = UINT32_MAX;
+
+    ovs_mutex_lock(&learned_mutex);
+    lp = learned_find(ifindex);
+    if (lp) {
+        port = lp->port;
+    }
+    ovs_mutex_unlock(&learned_mutex);
+
+    if (port == UINT32_MAX && !ports_locked) {
+        /* OVS's table answers 0 for a device that is no datapath port. */
+        port = odp_to_u32(netdev_ifindex_to_odp_port(ifindex));
+        if (port) {
+            tc_ports_learn(ifindex, port);
+        } else {
+            port = UINT32_MAX;
+        }
+    }
+    return port;
 }
 
 /* A TC rule can output to Linux devices: real ones and tunnel devices by
@@ -65,6 +135,8 @@ resolve_output(void *aux_, uint32_t port, bool *ingress,
             offload_refusal_set(refusal, OFFLOAD_REFUSAL_ACTION_OUTPUT_PORT,
                                 netdev_get_name(dev));
             ifindex = 0;
+        } else {
+            tc_ports_learn(ifindex, port);
         }
     }
     netdev_close(dev);
@@ -72,9 +144,11 @@ resolve_output(void *aux_, uint32_t port, bool *ingress,
 }
 
 static uint32_t
-resolve_ifindex(void *aux OVS_UNUSED, int ifindex)
+resolve_ifindex(void *aux_, int ifindex)
 {
-    return odp_to_u32(netdev_ifindex_to_odp_port(ifindex));
+    struct tc_ports_aux *aux = aux_;
+
+    return tc_ports_ifindex_to_port(ifindex, aux->ports_locked);
 }
 
 static bool
@@ -98,9 +172,11 @@ resolve_sample_action(void *aux OVS_UNUSED, uint32_t group,
 
 void
 tc_ports_resolver_init(struct flower_port_resolver *resolver,
-                       struct tc_ports_aux *aux, const char *dpif_type)
+                       struct tc_ports_aux *aux, const char *dpif_type,
+                       bool ports_locked)
 {
     aux->dpif_type = dpif_type;
+    aux->ports_locked = ports_locked;
     resolver->output_ifindex = resolve_output;
     resolver->ifindex_to_port = resolve_ifindex;
     resolver->meter_offloaded = resolve_meter;
@@ -120,7 +196,7 @@ tc_ports_translate(const struct match *match, const struct nlattr *actions,
     int error;
 
     memset(rule, 0, sizeof *rule);
-    tc_ports_resolver_init(&resolver, &aux, dpif_type);
+    tc_ports_resolver_init(&resolver, &aux, dpif_type, false);
     error = flower_translate_match(match, rule, refusal);
     if (!error) {
         error = flower_translate_actions(actions, actions_len, &resolver,

@@ -87,10 +87,11 @@ tc_rule_attrs(const struct flower_rule *rule, struct dpif_flow_attrs *attrs)
 }
 
 /* Fills 'match' and 'actions' (in 'buf') from a rule read back from the
- * kernel, for flow_get and flow_dump. */
+ * kernel, for flow_get and flow_dump.  'ports_locked': see
+ * tc_ports_ifindex_to_port(). */
 int
 tc_rule_to_flow(const struct flower_rule *rule, struct netdev *netdev,
-                odp_port_t in_port, struct match *match,
+                odp_port_t in_port, bool ports_locked, struct match *match,
                 struct nlattr **actions, struct ofpbuf *buf)
 {
     struct flower_port_resolver resolver;
@@ -98,7 +99,8 @@ tc_rule_to_flow(const struct flower_rule *rule, struct netdev *netdev,
     size_t offset;
     int error;
 
-    tc_ports_resolver_init(&resolver, &aux, netdev_get_dpif_type(netdev));
+    tc_ports_resolver_init(&resolver, &aux, netdev_get_dpif_type(netdev),
+                           ports_locked);
     flower_rule_to_match(rule, odp_to_u32(in_port), match);
 
     ofpbuf_clear(buf);

@@ -28,7 +28,7 @@ void tc_rule_stats(const struct flower_rule *,
 void tc_flags_to_attrs(bool in_hw, uint32_t flags, struct dpif_flow_attrs *);
 void tc_rule_attrs(const struct flower_rule *, struct dpif_flow_attrs *);
 int tc_rule_to_flow(const struct flower_rule *, struct netdev *,
-                    odp_port_t in_port, struct match *,
+                    odp_port_t in_port, bool ports_locked, struct match *,
                     struct nlattr **actions, struct ofpbuf *);
 
 #endif /* tc-rule-ovs.h */
