@@ -174,13 +174,19 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
     int error;
 
     if (ifindex <= 0) {
-        return ifindex ? -ifindex : ENODEV;
+        /* The device went away and OVS has yet to remove its port: the
+         * flow stays in the datapath until OVS deletes it, which is no
+         * error worth dpif-netlink's log. */
+        offload_refusal_set(&refusal, OFFLOAD_REFUSAL_KERNEL,
+                            "no such device");
+        error = EOPNOTSUPP;
+        sample_group = 0;
+    } else {
+        error = tc_ports_translate(match, actions, actions_len,
+                                   netdev_get_dpif_type(netdev), &rule,
+                                   &refusal);
+        sample_group = tc_sample_rule_group(&rule);
     }
-
-    error = tc_ports_translate(match, actions, actions_len,
-                               netdev_get_dpif_type(netdev), &rule,
-                               &refusal);
-    sample_group = tc_sample_rule_group(&rule);
     if (!error && !info->recirc_id_shared_with_tc && rule_uses_chains(&rule)) {
         /* A packet that misses in chain N must go on in the datapath at
          * recirc_id N, which needs the kernel's OVS_DP_F_TC_RECIRC_SHARING. */
