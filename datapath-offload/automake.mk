@@ -22,5 +22,6 @@ DATAPATH_OFFLOAD_SOURCES = \
 	datapath-offload/tc-rule-ovs.c \
 	datapath-offload/tc-rule-ovs.h \
 	datapath-offload/tc-sample.c \
-	datapath-offload/tc-sample.h
+	datapath-offload/tc-sample.h \
+	datapath-offload/ufid-hash.h
 include datapath-offload/simnic/automake.mk

@@ -8,7 +8,6 @@
 
 #include "dpif.h"
 #include "flower-translate.h"
-#include "hash.h"
 #include "netdev.h"
 #include "netdev-offload.h"
 #include "odp-util.h"
@@ -23,6 +22,7 @@
 #include "tc-ports.h"
 #include "tc-probe.h"
 #include "tc-sample.h"
+#include "ufid-hash.h"
 #include "unixctl.h"
 #include "util.h"
 
@@ -46,7 +46,7 @@ record_find(const ovs_u128 *ufid) OVS_REQUIRES(mutex)
 {
     struct refusal_record *r;
 
-    HMAP_FOR_EACH_WITH_HASH (r, node, ufid->u32[0], &records) {
+    HMAP_FOR_EACH_WITH_HASH (r, node, ufid_hash(ufid), &records) {
         if (ovs_u128_equals(r->ufid, *ufid)) {
             return r;
         }
@@ -79,7 +79,7 @@ offload_explain_refused(const ovs_u128 *ufid, const char *port,
         }
         r = xzalloc(sizeof *r);
         r->ufid = *ufid;
-        hmap_insert(&records, &r->node, ufid->u32[0]);
+        hmap_insert(&records, &r->node, ufid_hash(ufid));
     }
     ovs_list_push_back(&by_age, &r->age_node);
     ovs_strlcpy(r->port, port, sizeof r->port);

@@ -8,6 +8,7 @@
 #include "netdev.h"
 #include "tc-sample.h"
 #include "tc.h"
+#include "ufid-hash.h"
 #include "util.h"
 
 struct ovs_mutex tc_flow_map_mutex = OVS_MUTEX_INITIALIZER;
@@ -32,12 +33,6 @@ static struct hmap prio_map OVS_GUARDED_BY(tc_flow_map_mutex)
  * TC_RESERVED_PRIORITY_MAX; flows start above them, as in OVS. */
 static uint16_t last_prio OVS_GUARDED_BY(tc_flow_map_mutex)
     = TC_RESERVED_PRIORITY_MAX;
-
-static uint32_t
-ufid_hash(const ovs_u128 *ufid)
-{
-    return ufid->u32[0];
-}
 
 struct tc_flow *
 tc_flow_find(const ovs_u128 *ufid)

@@ -8,7 +8,6 @@
 #include <net/if.h>
 
 #include "dpif.h"
-#include "hash.h"
 #include "netlink.h"
 #include "netlink-socket.h"
 #include "odp-netlink.h"
@@ -16,7 +15,9 @@
 #include "openvswitch/ofpbuf.h"
 #include "openvswitch/thread.h"
 #include "openvswitch/vlog.h"
+#include "ovs-atomic.h"
 #include "util.h"
+#include "ufid-hash.h"
 #include "uuid.h"
 
 VLOG_DEFINE_THIS_MODULE(tc_moved);
@@ -31,12 +32,16 @@ static struct ovs_mutex moved_mutex = OVS_MUTEX_INITIALIZER;
 static struct hmap moved OVS_GUARDED_BY(moved_mutex)
     = HMAP_INITIALIZER(&moved);
 
+/* hmap_count(&moved), readable without the mutex: every successful flow_put
+ * asks tc_moved_take(), and the set is nearly always empty. */
+static atomic_count n_moved = ATOMIC_COUNT_INIT(0);
+
 static struct moved_flow *
 moved_find(const ovs_u128 *ufid) OVS_REQUIRES(moved_mutex)
 {
     struct moved_flow *m;
 
-    HMAP_FOR_EACH_WITH_HASH (m, node, hash_bytes(ufid, sizeof *ufid, 0),
+    HMAP_FOR_EACH_WITH_HASH (m, node, ufid_hash(ufid),
                              &moved) {
         if (ovs_u128_equals(m->ufid, *ufid)) {
             return m;
@@ -55,7 +60,8 @@ tc_moved_add(const ovs_u128 *ufid)
 
         m->ufid = *ufid;
         memset(&m->stats, 0, sizeof m->stats);
-        hmap_insert(&moved, &m->node, hash_bytes(ufid, sizeof *ufid, 0));
+        hmap_insert(&moved, &m->node, ufid_hash(ufid));
+        atomic_count_inc(&n_moved);
     }
     ovs_mutex_unlock(&moved_mutex);
 }
@@ -94,10 +100,17 @@ tc_moved_take(const ovs_u128 *ufid, struct dpif_flow_stats *stats)
 {
     struct moved_flow *m;
 
+    if (!atomic_count_get(&n_moved)) {
+        /* A flow is added before the put or delete that takes it returns
+         * to OVS, which orders the two under its own locks, so a flow added
+         * cannot be missed here. */
+        return false;
+    }
     ovs_mutex_lock(&moved_mutex);
     m = moved_find(ufid);
     if (m) {
         hmap_remove(&moved, &m->node);
+        atomic_count_dec(&n_moved);
         if (stats) {
             *stats = m->stats;
         }
