@@ -42,6 +42,11 @@ SYSTEM_UPSTREAM_TESTSUITE_AT = tests/system-upstream-testsuite.at
 SYSTEM_UPSTREAM_TESTSUITE = tests/system-upstream-testsuite
 EXTRA_DIST += $(SYSTEM_UPSTREAM_TESTSUITE_AT)
 CLEANFILES += $(SYSTEM_UPSTREAM_TESTSUITE) tests/sendpkt.py
+SYSTEM_TRAFFIC_TESTSUITE_AT = tests/system-traffic-testsuite.at \
+	tests/system-traffic-macros.at
+SYSTEM_TRAFFIC_TESTSUITE = tests/system-traffic-testsuite
+EXTRA_DIST += $(SYSTEM_TRAFFIC_TESTSUITE_AT)
+CLEANFILES += $(SYSTEM_TRAFFIC_TESTSUITE)
 EXTRA_DIST += tests/vm/run-suite.sh tests/vm/vm-guest.sh \
 	tests/vm/vm-init.sh tests/vm/vm-prepare.sh tests/vm/vm-run.sh \
 	tests/vm/vm-selftest.sh
@@ -141,6 +146,23 @@ check-vm-upstream: all tests/atconfig tests/atlocal $(SYSTEM_UPSTREAM_TESTSUITE)
 	  $(srcdir)/tests/vm/vm-run.sh $(srcdir)/tests/vm/run-suite.sh \
 	  '$(SYSTEM_UPSTREAM_TESTSUITE)' -C tests \
 	  AUTOTEST_PATH='$(AUTOTEST_PATH)' -j1 $(TESTSUITEFLAGS)
+
+$(SYSTEM_TRAFFIC_TESTSUITE): tests/package.m4 $(SYSTEM_TRAFFIC_TESTSUITE_AT)
+	$(AM_V_GEN)$(AUTOTEST) -o $@.tmp $(srcdir)/$@.at && mv $@.tmp $@
+
+# OVS 3.1's kernel datapath traffic tests (tests/system-traffic.at, as in
+# its "make check-kernel"), unmodified, against our daemon with
+# hw-offload=true.  TESTSUITEFLAGS='TRAFFIC_HW_OFFLOAD=false' runs them
+# without offload.
+check-vm-traffic: all tests/atconfig tests/atlocal $(SYSTEM_TRAFFIC_TESTSUITE)
+	rm -rf tests/vm-results && mkdir -p tests/vm-results
+	ln -sf '$(OVS_SRCDIR)/tests/sendpkt.py' tests/sendpkt.py
+	VM_TIMEOUT=$${VM_TIMEOUT:-7200} \
+	VM_RESULTS_DIR=$(abs_top_builddir)/tests/vm-results \
+	  $(srcdir)/tests/vm/vm-run.sh $(srcdir)/tests/vm/run-suite.sh \
+	  '$(SYSTEM_TRAFFIC_TESTSUITE)' -C tests \
+	  AUTOTEST_PATH='$(AUTOTEST_PATH)' -j1 $(TESTSUITEFLAGS)
+.PHONY: check-vm-traffic
 
 # Everything: what .ci/run and the README's test command run.
 check-full: check check-vm
