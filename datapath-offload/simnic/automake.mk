@@ -75,6 +75,8 @@ if SIMNIC
 check_PROGRAMS += tests/test-simnic-engine
 endif
 tests_test_simnic_engine_SOURCES = tests/test-simnic-engine.c \
+	tests/test-simnic-engine.h \
+	tests/test-simnic-async.c \
 	$(SIMNIC_ENGINE_SRC)
 tests_test_simnic_engine_CPPFLAGS = -I$(top_srcdir)/datapath-offload/simnic
 tests_test_simnic_engine_CFLAGS = -O2 -g -Wall -Wextra \
