@@ -43,6 +43,14 @@ mark userspace
         [ -d "/sys/module/$m" ] || modprobe "$m" || failed="$failed $m"
     done
     [ -z "$failed" ] || echo "modules not loaded:$failed"
+    # The kernel loads modules on demand (a TC classifier or action, a
+    # conntrack helper) by running its modprobe helper in its own root, the
+    # initramfs's (vm-init.sh only chroots), which has no module tree:
+    # point the helper at this root's modprobe.
+    helper=/proc/1/root/bin/modprobe-guest
+    printf '#!/bin/sh\nexec /bin/chroot /newroot /sbin/modprobe "$@"\n' \
+        > $helper && chmod +x $helper &&
+        echo /bin/modprobe-guest > /proc/sys/kernel/modprobe
     ip link set lo up
 } > "$vm/setup.log" 2>&1
 
