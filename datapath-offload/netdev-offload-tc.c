@@ -181,6 +181,11 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
                             "no such device");
         error = EOPNOTSUPP;
         sample_group = 0;
+    } else if (!tc_ports_type_supported(netdev_get_type(netdev))) {
+        offload_refusal_set(&refusal, OFFLOAD_REFUSAL_INPUT_PORT,
+                            netdev_get_type(netdev));
+        error = EOPNOTSUPP;
+        sample_group = 0;
     } else {
         error = tc_ports_translate(match, actions, actions_len,
                                    netdev_get_dpif_type(netdev), &rule,
@@ -688,9 +693,11 @@ netdev_tc_flow_dump_next(struct netdev_flow_dump *dump_, struct match *match,
     }
 }
 
-/* Takes the ports of the kernel datapath whose devices TC can filter on
- * (tc_ports_type_supported()): everything else is not ours, so that OVS
- * offers it to another provider. */
+/* Takes every port of the kernel datapath that has a device, as OVS's own
+ * provider does, even those whose flows TC cannot take
+ * (tc_ports_type_supported()): flow_put refuses those flows with a reason
+ * that offload/show counts, and OVS 3.1 logs an error for each flow it
+ * moves out of a port with no flow API at all. */
 static int
 netdev_tc_init_flow_api(struct netdev *netdev)
 {
@@ -699,8 +706,7 @@ netdev_tc_init_flow_api(struct netdev *netdev)
     int ifindex;
     int error;
 
-    if (strcmp(netdev_get_dpif_type(netdev), "system")
-        || !tc_ports_type_supported(type)) {
+    if (strcmp(netdev_get_dpif_type(netdev), "system")) {
         VLOG_DBG("%s: not a kernel datapath device (%s), not ours",
                  netdev_get_name(netdev), type);
         return EOPNOTSUPP;

@@ -14,6 +14,7 @@
     R(NONE, "none")                                                        \
     R(NO_RECIRC_SHARING,                                                   \
       "the kernel cannot resume TC chains in the datapath")                \
+    R(INPUT_PORT, "input port of a type TC rules are not made for")      \
     R(MATCH_TUNNEL, "match on tunnel metadata")                            \
     R(MATCH_NOT_ETHERNET, "packet is not Ethernet")                        \
     R(MATCH_VLAN_MASK, "VLAN TCI partially masked")                        \
