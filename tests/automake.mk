@@ -41,7 +41,7 @@ SYSTEM_TC_TESTSUITE_AT = \
 SYSTEM_UPSTREAM_TESTSUITE_AT = tests/system-upstream-testsuite.at
 SYSTEM_UPSTREAM_TESTSUITE = tests/system-upstream-testsuite
 EXTRA_DIST += $(SYSTEM_UPSTREAM_TESTSUITE_AT)
-CLEANFILES += $(SYSTEM_UPSTREAM_TESTSUITE) tests/sendpkt.py
+CLEANFILES += $(SYSTEM_UPSTREAM_TESTSUITE) $(OVS_TEST_HELPERS)
 SYSTEM_TRAFFIC_TESTSUITE_AT = tests/system-traffic-testsuite.at \
 	tests/system-traffic-macros.at
 SYSTEM_TRAFFIC_TESTSUITE = tests/system-traffic-testsuite
@@ -139,9 +139,12 @@ $(SYSTEM_UPSTREAM_TESTSUITE): tests/package.m4 $(SYSTEM_UPSTREAM_TESTSUITE_AT)
 UPSTREAM_PASSING = 1 3 4 5 6 9 10 11 12
 # OVS's tests run helpers such as sendpkt.py from the suite's srcdir, which
 # is ours: they are linked there.
-check-vm-upstream: all tests/atconfig tests/atlocal $(SYSTEM_UPSTREAM_TESTSUITE)
+OVS_TEST_HELPERS = tests/sendpkt.py tests/test-l7.py
+$(OVS_TEST_HELPERS):
+	ln -sf '$(OVS_SRCDIR)/$@' $@
+check-vm-upstream: all tests/atconfig tests/atlocal $(SYSTEM_UPSTREAM_TESTSUITE) \
+		$(OVS_TEST_HELPERS)
 	rm -rf tests/vm-results && mkdir -p tests/vm-results
-	ln -sf '$(OVS_SRCDIR)/tests/sendpkt.py' tests/sendpkt.py
 	VM_RESULTS_DIR=$(abs_top_builddir)/tests/vm-results \
 	  $(srcdir)/tests/vm/vm-run.sh $(srcdir)/tests/vm/run-suite.sh \
 	  '$(SYSTEM_UPSTREAM_TESTSUITE)' -C tests \
@@ -154,9 +157,9 @@ $(SYSTEM_TRAFFIC_TESTSUITE): tests/package.m4 $(SYSTEM_TRAFFIC_TESTSUITE_AT)
 # its "make check-kernel"), unmodified, against our daemon with
 # hw-offload=true.  TESTSUITEFLAGS='TRAFFIC_HW_OFFLOAD=false' runs them
 # without offload.
-check-vm-traffic: all tests/atconfig tests/atlocal $(SYSTEM_TRAFFIC_TESTSUITE)
+check-vm-traffic: all tests/atconfig tests/atlocal $(SYSTEM_TRAFFIC_TESTSUITE) \
+		$(OVS_TEST_HELPERS)
 	rm -rf tests/vm-results && mkdir -p tests/vm-results
-	ln -sf '$(OVS_SRCDIR)/tests/sendpkt.py' tests/sendpkt.py
 	VM_TIMEOUT=$${VM_TIMEOUT:-7200} \
 	VM_RESULTS_DIR=$(abs_top_builddir)/tests/vm-results \
 	  $(srcdir)/tests/vm/vm-run.sh $(srcdir)/tests/vm/run-suite.sh \
