@@ -23,7 +23,7 @@ ovs_build=$cache/build
 packages="build-essential autoconf automake libtool pkg-config libssl-dev
 libcap-ng-dev python3 libdpdk-dev dpdk dpdk-dev libnuma-dev libmnl-dev
 openvswitch-source qemu-system-x86 busybox-static cpio kmod iproute2
-iputils-ping netcat-openbsd tcpdump ethtool valgrind"
+iputils-ping netcat-openbsd tcpdump ethtool valgrind iptables net-tools wget"
 
 log() {
     echo "ovs-offload-setup: $*"
