@@ -168,7 +168,7 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
     struct tc_transport *t;
     struct tc_flow *flow;
     int ifindex = netdev_get_ifindex(netdev);
-    uint32_t sample_group;
+    uint32_t sample_group = 0;
     bool modify = false;
     uint8_t slot;
     int error;
@@ -180,12 +180,10 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
         offload_refusal_set(&refusal, OFFLOAD_REFUSAL_KERNEL,
                             "no such device");
         error = EOPNOTSUPP;
-        sample_group = 0;
     } else if (!tc_ports_type_supported(netdev_get_type(netdev))) {
         offload_refusal_set(&refusal, OFFLOAD_REFUSAL_INPUT_PORT,
                             netdev_get_type(netdev));
         error = EOPNOTSUPP;
-        sample_group = 0;
     } else {
         error = tc_ports_translate(match, actions, actions_len,
                                    netdev_get_dpif_type(netdev), &rule,

@@ -41,8 +41,7 @@ moved_find(const ovs_u128 *ufid) OVS_REQUIRES(moved_mutex)
 {
     struct moved_flow *m;
 
-    HMAP_FOR_EACH_WITH_HASH (m, node, ufid_hash(ufid),
-                             &moved) {
+    HMAP_FOR_EACH_WITH_HASH (m, node, ufid_hash(ufid), &moved) {
         if (ovs_u128_equals(m->ufid, *ufid)) {
             return m;
         }
