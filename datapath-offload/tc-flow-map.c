@@ -153,3 +153,17 @@ tc_prio_for_mask(uint16_t protocol, const struct flower_key *mask,
     hmap_insert(&prio_map, &p->node, hash);
     return p->prio;
 }
+
+/* Handles are ours to choose, so that adding a rule needs no echo from the
+ * kernel.  They are unique across all rules until the counter wraps; then
+ * tc_rule_install() falls back to a kernel-chosen handle on a clash. */
+uint32_t
+tc_flow_next_handle(void)
+{
+    static uint32_t next_handle OVS_GUARDED_BY(tc_flow_map_mutex);
+
+    if (!++next_handle) {
+        next_handle = 1;
+    }
+    return next_handle;
+}

@@ -59,4 +59,6 @@ uint16_t tc_prio_for_mask(uint16_t protocol, const struct flower_key *mask,
                           uint8_t slot)
     OVS_REQUIRES(tc_flow_map_mutex);
 
+uint32_t tc_flow_next_handle(void) OVS_REQUIRES(tc_flow_map_mutex);
+
 #endif /* tc-flow-map.h */

@@ -78,9 +78,11 @@ flower_encode_new(void *buf, const struct flower_rule *rule,
         || (rule->has_cookie && !rule->n_actions)) {
         return NULL;
     }
+    /* Only a rule without a handle needs the kernel's echo, to learn the
+     * handle the kernel chose. */
     nlh = put_filter_header(buf, RTM_NEWTFILTER,
-                            (NLM_F_REQUEST | NLM_F_ACK | NLM_F_ECHO
-                             | nlm_flags),
+                            (NLM_F_REQUEST | NLM_F_ACK | nlm_flags
+                             | (rule->id.handle ? 0 : NLM_F_ECHO)),
                             seq, &rule->id, rule->protocol);
     options = mnl_attr_nest_start(nlh, TCA_OPTIONS);
     if (!codec_put_keys(nlh, rule)) {

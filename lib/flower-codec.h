@@ -28,8 +28,9 @@ struct nlmsghdr;
 
 /* Builds an RTM_NEWTFILTER request for 'rule' into 'buf' (at least
  * FLOWER_MSG_BUFSIZE bytes).  'nlm_flags' is added to NLM_F_REQUEST |
- * NLM_F_ACK | NLM_F_ECHO (pass NLM_F_CREATE | NLM_F_EXCL to add, or
- * NLM_F_CREATE alone with a non-zero handle to replace in place).
+ * NLM_F_ACK, and NLM_F_ECHO if the rule has no handle yet (pass
+ * NLM_F_CREATE | NLM_F_EXCL to add, or NLM_F_CREATE alone with a non-zero
+ * handle to replace in place).
  * Returns the message, or NULL if the rule cannot be encoded exactly: too
  * many actions, an action list in which some action runs for no packet or
  * some packet does not leave at a drop, redirect or goto chain (see

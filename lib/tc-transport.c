@@ -252,7 +252,9 @@ echo_cb(const struct flower_rule *echo, void *rule_)
 
 /* Installs 'rule'.  With 'replace', the rule at rule->id (which must have
  * its handle) is replaced in place, atomically for traffic; otherwise a new
- * rule is created and its handle stored in rule->id. */
+ * rule is created, with rule->id's handle if it has one, else with one the
+ * kernel chooses, which is then stored in rule->id.  EEXIST means that a
+ * rule with the same key is there. */
 int
 tc_rule_install(struct tc_transport *t, struct flower_rule *rule,
                 bool replace)
@@ -260,12 +262,20 @@ tc_rule_install(struct tc_transport *t, struct flower_rule *rule,
     char buf[FLOWER_MSG_BUFSIZE];
     struct nlmsghdr *nlh;
     uint16_t flags = replace ? NLM_F_CREATE : NLM_F_CREATE | NLM_F_EXCL;
+    int error;
 
     nlh = flower_encode_new(buf, rule, flags, ++t->seq);
     if (!nlh) {
         return EINVAL;
     }
-    return transact(t, nlh, echo_cb, rule);
+    error = transact(t, nlh, echo_cb, rule);
+    if (error == EEXIST && !replace && rule->id.handle) {
+        /* Either the handle is taken or the key is: only the second is
+         * EEXIST to the caller, so ask again and let the kernel choose. */
+        rule->id.handle = 0;
+        return tc_rule_install(t, rule, false);
+    }
+    return error;
 }
 
 int
