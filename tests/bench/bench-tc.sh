@@ -156,6 +156,17 @@ restart_hung() {
     start_ovs "$1"
 }
 
+# upcall/show's flow limit and last dump duration.  OVS's revalidators
+# lower the limit while a dump takes more than 1.3 s and then delete the
+# flows idle for 100 ms, whatever the provider: idle dpctl-added flows can
+# go for that reason alone.
+flow_limit() {
+    appctl upcall/show | awk '
+        /\(limit/ { sub(/.*\(limit /, ""); sub(/\).*/, ""); limit = $0 }
+        /dump duration/ { duration = $NF }
+        END { print "limit " limit ", dump " duration }'
+}
+
 # The "offloaded flows" count of upcall/show.
 offloaded_count() {
     count=$(appctl upcall/show | sed -n 's/^ *offloaded flows : //p')
@@ -214,6 +225,7 @@ daemon_bench() {
         report $who "offloaded right after insert" "$shown"
         sleep 3
         report $who "offloaded 3 s later" "$(offloaded || echo hung)"
+        report $who "flow limit and dump time then" "$(flow_limit)"
         report $who "RSS per offloaded flow (bytes)" \
             "$(( ($(rss_kb) - rss0) * 1024 / n ))"
         r0=$(reval_ticks)
