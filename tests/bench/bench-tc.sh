@@ -124,12 +124,36 @@ start_ovs() {
         tail -40 $work/ovs-vswitchd.log >&2
         return 1
     fi
+    vswitchd_pid=$(cat $work/ovs-vswitchd.pid)
+    ovsdb_pid=$(cat $work/ovsdb-server.pid)
+}
+
+# Whether process $1 still runs (a zombie does not).
+alive() {
+    test -n "$1" && test -e /proc/$1 \
+        && ! grep -q '^[0-9]* ([^)]*) Z' /proc/$1/stat 2>/dev/null
+}
+
+# Waits until process $1 is gone; after $2 seconds, kills it.
+wait_gone() {
+    i=0
+    while alive $1; do
+        if test $i -eq $2; then
+            kill -9 $1 2>/dev/null || true
+        fi
+        sleep 1
+        i=$((i + 1))
+    done
 }
 
 stop_ovs() {
     appctl -t ovs-vswitchd exit --cleanup || true
     appctl -t ovsdb-server exit || true
-    sleep 1
+    # "exit" answers before the process is gone, and a daemon on its way
+    # out removes its pidfile and sockets, even those the next daemon has
+    # made by then (seen at 100k flows).
+    wait_gone "$vswitchd_pid" 300
+    wait_gone "$ovsdb_pid" 30
     ovs-dpctl del-dp ovs-system 2>/dev/null || true
     tc qdisc del dev b0 ingress 2>/dev/null || true
     tc qdisc del dev c0 ingress 2>/dev/null || true
@@ -138,7 +162,7 @@ stop_ovs() {
 # A daemon that does not answer: where its threads are, and its last log.
 stuck_report() {
     echo "ovs-vswitchd did not answer; its threads:" >&2
-    gdb -q -p $(cat $work/ovs-vswitchd.pid) -batch \
+    gdb -q -p $vswitchd_pid -batch \
         -ex "thread apply all bt 20" 2>&1 | grep -v '^\[New' >&2 || true
     tail -30 $work/ovs-vswitchd.log >&2
 }
@@ -146,8 +170,15 @@ stuck_report() {
 # Prints how many flows "dpctl/dump-flows type=offloaded" shows, or fails
 # if the daemon did not answer within $dump_timeout seconds.
 offloaded() {
+    t0=$(now)
     if ! ovs-appctl --timeout=$dump_timeout dpctl/dump-flows type=offloaded \
-            > $work/dump; then
+            > $work/dump 2> $work/dump-error; then
+        # What went wrong, for the report: no answer, or an error.
+        if test $(elapsed $t0 $(now) | cut -d. -f1) -ge $dump_timeout; then
+            echo "hung: no answer in $dump_timeout s" > $work/dump-failure
+        else
+            echo "failed: $(tail -1 $work/dump-error)" > $work/dump-failure
+        fi
         stuck_report
         return 1
     fi
@@ -157,8 +188,8 @@ offloaded() {
 # A daemon that hung is killed and a fresh one started, so that the
 # measurements that need no flows (the upcall-driven set-up) still run.
 restart_hung() {
-    kill -9 $(cat $work/ovs-vswitchd.pid) 2>/dev/null || true
-    rm -f $work/ovs-vswitchd.pid
+    kill -9 $vswitchd_pid 2>/dev/null || true
+    wait_gone $vswitchd_pid 30
     stop_ovs
     start_ovs "$1"
 }
@@ -188,12 +219,12 @@ offloaded_count() {
 }
 
 rss_kb() {
-    awk '/^VmRSS:/ { print $2 }' /proc/$(cat $work/ovs-vswitchd.pid)/status
+    awk '/^VmRSS:/ { print $2 }' /proc/$vswitchd_pid/status
 }
 
 # Revalidator threads' CPU time (utime + stime), in clock ticks.
 reval_ticks() {
-    pid=$(cat $work/ovs-vswitchd.pid)
+    pid=$vswitchd_pid
     total=0
     for t in /proc/$pid/task/*; do
         if grep -q '^revalidator' $t/comm 2>/dev/null; then
@@ -255,8 +286,7 @@ daemon_bench() {
     else
         # What needs the N flows cannot be measured; a fresh daemon can
         # still set flows up from traffic.
-        report $who "dump-flows type=offloaded (s)" \
-            "hung: no answer in $dump_timeout s"
+        report $who "dump-flows type=offloaded (s)" "$(cat $work/dump-failure)"
         restart_hung "$binary"
     fi
 
@@ -297,15 +327,17 @@ daemon_bench() {
         t1=$(now)
         report $who "dump-flows of the upcall flows (s)" "$(elapsed $t0 $t1)"
         report $who "flows in that dump" "$(grep -c 'eth_type(0x0800)' $work/dump-all || true)"
+        # Per flow held: under a burst, some upcalls are lost.
+        held=$(tc_rules)
         report $who "RSS per upcall flow (bytes)" \
-            "$(( ($(rss_kb) - rss0) * 1024 / n ))"
+            "$(( ($(rss_kb) - rss0) * 1024 / (held > 0 ? held : 1) ))"
         r0=$(reval_ticks)
         sleep 10
         report $who "revalidator CPU, 10 s, upcall flows (ticks)" \
             "$(( $(reval_ticks) - r0 ))"
         report $who "TC rules 10 s later" "$(tc_rules)"
     else
-        report $who "offloaded after upcalls" "hung: no dump"
+        report $who "offloaded after upcalls" "$(cat $work/dump-failure)"
         restart_hung "$binary"
     fi
     stop_ovs
