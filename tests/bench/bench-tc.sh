@@ -1,6 +1,7 @@
 #!/bin/sh
 # bench-tc.sh BUILDDIR OVS_BUILDDIR OVS_SRCDIR STOCK_VSWITCHD N...: the TC
-# benchmark, run inside the test VM (make bench-tc).  For each N it measures, in this one run:
+# benchmark, run inside the test VM (make bench-tc).  For each N it
+# measures, in this one run:
 #
 #   raw     "tc -b" adding N flower rules (the kernel's own limit), and
 #           deleting them;
@@ -315,18 +316,17 @@ daemon_bench() {
     report $who "TC rules after upcalls" "$(tc_rules)"
     lost1=$(appctl dpctl/show | sed -n 's/.*lost:\([0-9]*\).*/\1/p')
     report $who "upcalls lost (dpctl/show)" "$((lost1 - lost0))"
-    # Stock keeps these flows, so here both daemons hold the same N flows
-    # in TC: like for like.  The dump is of every flow (a plain
-    # dpctl/dump-flows), which stock's skip_hw rules are part of.
-    t0=$(now)
+    # Stock keeps these flows, so here both daemons hold the flows that
+    # traffic made in TC: like for like, per flow held.  The dump is of
+    # every flow (a plain dpctl/dump-flows), stock's skip_hw rules too.
     if shown=$(offloaded); then
-        t1=$(now)
         report $who "offloaded after upcalls" "$shown"
         t0=$(now)
         appctl dpctl/dump-flows > $work/dump-all
         t1=$(now)
         report $who "dump-flows of the upcall flows (s)" "$(elapsed $t0 $t1)"
-        report $who "flows in that dump" "$(grep -c 'eth_type(0x0800)' $work/dump-all || true)"
+        report $who "flows in that dump" \
+            "$(grep -c 'eth_type(0x0800)' $work/dump-all || true)"
         # Per flow held: under a burst, some upcalls are lost.
         held=$(tc_rules)
         report $who "RSS per upcall flow (bytes)" \
