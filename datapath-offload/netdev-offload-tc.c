@@ -240,11 +240,11 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
 
     for (slot = 0; slot < TC_PRIO_SLOTS; slot++) {
         rule.id.prio = tc_prio_for_mask(rule.protocol, &rule.mask, slot);
-        rule.id.handle = tc_flow_next_handle();
         if (!rule.id.prio) {
             error = ENOSPC;
             goto out;
         }
+        rule.id.handle = tc_flow_next_handle();
         error = tc_rule_install(t, &rule, false);
         if (error != EEXIST) {
             break;

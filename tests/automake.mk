@@ -118,7 +118,8 @@ BENCH_N = 1000 10000
 STOCK_OVS_DIR = /var/cache/ovs-offload/stock
 bench-tc: all
 	stock=$$($(srcdir)/tests/stock-ovs.sh $(STOCK_OVS_DIR)) && \
-	VM_TIMEOUT=7200 VM_ENV="BENCH_WHO BENCH_DUMP_TIMEOUT" $(srcdir)/tests/vm/vm-run.sh \
+	VM_TIMEOUT=7200 VM_ENV="BENCH_WHO BENCH_DUMP_TIMEOUT" \
+	  $(srcdir)/tests/vm/vm-run.sh \
 	  $(abs_srcdir)/tests/bench/bench-tc.sh $(abs_top_builddir) \
 	  $(OVS_BUILDDIR) $(OVS_SRCDIR) $$stock $(BENCH_N)
 if SIMNIC

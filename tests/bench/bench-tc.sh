@@ -17,10 +17,11 @@
 # datapath flows with "ovs-appctl dpctl/add-flows", how many of them
 # "dpctl/dump-flows type=offloaded" shows then and after the revalidators
 # had 3 s (and how many rules TC has), the time that dump takes,
-# ovs-vswitchd's revalidator CPU time
-# over 10 s with the N flows idle, its RSS growth per flow, deleting them
-# ("dpctl/del-flows"), and N distinct flows set up by traffic (upcalls):
-# time until all are offloaded, and the "lost" count of "dpctl/show".
+# ovs-vswitchd's revalidator CPU time over 10 s with the N flows idle, its
+# RSS growth per flow, deleting them ("dpctl/del-flows"), and N distinct
+# flows set up by traffic (upcalls): time until all are offloaded, the
+# "lost" count of "dpctl/show", and then, on the flows both daemons keep,
+# the dump time, revalidator CPU and RSS per flow held.
 # Prints one line per measurement, then the ratios.
 set -e
 
@@ -43,9 +44,9 @@ elapsed() {
 }
 
 # A daemon that stops answering must not stall the benchmark (a dump of
-# 100k flows takes minutes under TCG).  Stock OVS 3.1 deadlocks in its dump
-# at 10k flows, so a dump gets $BENCH_DUMP_TIMEOUT seconds (ours needs
-# about 17 s for 100k flows).
+# 100k flows takes minutes under TCG).  Stock OVS 3.1 can deadlock in its
+# dump (a race, seen at 1k and 10k flows), so a dump gets
+# $BENCH_DUMP_TIMEOUT seconds (ours needs about 10 s for 100k flows).
 dump_timeout=${BENCH_DUMP_TIMEOUT:-300}
 appctl() {
     ovs-appctl --timeout=900 "$@"
