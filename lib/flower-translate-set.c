@@ -5,9 +5,10 @@
  * One table says where each field OVS can set lies in the packet, and is
  * read in both directions.  A set becomes pedit keys: the field's bytes are
  * laid out in a copy of their header, then every 32-bit word with bits to
- * rewrite becomes one key.  Fields the table does not have (IPv6 flow
- * label and traffic class, which share a word with the version, MPLS, ...)
- * are refused.
+ * rewrite becomes one key.  The IPv6 traffic class and flow label share
+ * a word with the version and start mid-byte, so the table gives them as
+ * bits of that word.  Fields the table does not have (MPLS, ...) are
+ * refused.
  */
 
 #include <config.h>
@@ -34,20 +35,26 @@ static const struct set_field {
     size_t ofs, len;            /* The field within that struct. */
     uint8_t htype;              /* TCA_PEDIT_KEY_EX_HDR_TYPE_*. */
     size_t hdr_ofs;             /* The field within its header. */
+    uint32_t bits;              /* If nonzero, the field is these bits of
+                                 * the 32-bit word at 'hdr_ofs'. */
     bool ip_csum;               /* Is in the IPv4 header checksum. */
     bool l4_csum;               /* Is in the L4 checksum (or pseudo hdr). */
 } set_fields[] = {
-#define F(ATTR, STRUCT, MEMBER, HTYPE, HDR_OFS, IP_CSUM, L4_CSUM)         \
+#define FB(ATTR, STRUCT, MEMBER, HTYPE, HDR_OFS, BITS, IP_CSUM, L4_CSUM) \
     { OVS_KEY_ATTR_##ATTR, sizeof(struct STRUCT),                          \
       offsetof(struct STRUCT, MEMBER),                                     \
       MEMBER_SIZEOF(struct STRUCT, MEMBER),                                \
-      TCA_PEDIT_KEY_EX_HDR_TYPE_##HTYPE, HDR_OFS, IP_CSUM, L4_CSUM }
+      TCA_PEDIT_KEY_EX_HDR_TYPE_##HTYPE, HDR_OFS, BITS, IP_CSUM, L4_CSUM }
+#define F(ATTR, STRUCT, MEMBER, HTYPE, HDR_OFS, IP_CSUM, L4_CSUM)         \
+    FB(ATTR, STRUCT, MEMBER, HTYPE, HDR_OFS, 0, IP_CSUM, L4_CSUM)
     F(ETHERNET, ovs_key_ethernet, eth_dst, ETH, 0, false, false),
     F(ETHERNET, ovs_key_ethernet, eth_src, ETH, 6, false, false),
     F(IPV4, ovs_key_ipv4, ipv4_tos, IP4, 1, true, false),
     F(IPV4, ovs_key_ipv4, ipv4_ttl, IP4, 8, true, false),
     F(IPV4, ovs_key_ipv4, ipv4_src, IP4, 12, true, true),
     F(IPV4, ovs_key_ipv4, ipv4_dst, IP4, 16, true, true),
+    FB(IPV6, ovs_key_ipv6, ipv6_tclass, IP6, 0, 0x0ff00000, false, false),
+    FB(IPV6, ovs_key_ipv6, ipv6_label, IP6, 0, 0x000fffff, false, false),
     F(IPV6, ovs_key_ipv6, ipv6_hlimit, IP6, 7, false, false),
     F(IPV6, ovs_key_ipv6, ipv6_src, IP6, 8, false, true),
     F(IPV6, ovs_key_ipv6, ipv6_dst, IP6, 24, false, true),
@@ -56,7 +63,75 @@ static const struct set_field {
     F(UDP, ovs_key_udp, udp_src, UDP, 0, false, true),
     F(UDP, ovs_key_udp, udp_dst, UDP, 2, false, true),
 #undef F
+#undef FB
 };
+
+/* The 'len'-byte big-endian number at 'p'. */
+static uint32_t
+get_be_n(const uint8_t *p, size_t len)
+{
+    uint32_t x = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        x = (x << 8) | p[i];
+    }
+    return x;
+}
+
+static void
+put_be_n(uint8_t *p, size_t len, uint32_t x)
+{
+    for (size_t i = len; i-- > 0; x >>= 8) {
+        p[i] = x;
+    }
+}
+
+/* Lays the bit field 'f' of the set's 'value' (under 'mask', or all of it
+ * for a null 'mask') out in its header word in 'hdr_val' and 'hdr_mask',
+ * and marks in 'settable' the bits of the key it can rewrite.  Returns
+ * true if it rewrites any bit. */
+static bool
+put_bit_field(const struct set_field *f, const uint8_t *value,
+              const uint8_t *mask, uint8_t *hdr_val, uint8_t *hdr_mask,
+              uint8_t *settable)
+{
+    int shift = ctz32(f->bits);
+    uint32_t field_bits = f->bits >> shift;
+    uint32_t m = (mask ? get_be_n(mask + f->ofs, f->len) : UINT32_MAX)
+                 & field_bits;
+    uint32_t v = get_be_n(value + f->ofs, f->len) & m;
+    ovs_be32 word_val, word_mask;
+
+    put_be_n(settable + f->ofs, f->len, field_bits);
+    if (!m) {
+        return false;
+    }
+    memcpy(&word_val, hdr_val + f->hdr_ofs, 4);
+    memcpy(&word_mask, hdr_mask + f->hdr_ofs, 4);
+    word_val |= htonl(v << shift);
+    word_mask |= htonl(m << shift);
+    memcpy(hdr_val + f->hdr_ofs, &word_val, 4);
+    memcpy(hdr_mask + f->hdr_ofs, &word_mask, 4);
+    return true;
+}
+
+/* The reverse of put_bit_field() for one pedit 'key': stores in 'value'
+ * and 'mask' the bits of field 'f' that 'key' rewrites.  Returns true if
+ * it rewrites any. */
+static bool
+get_bit_field(const struct set_field *f, const struct flower_pedit_key *key,
+              uint8_t *value, uint8_t *mask)
+{
+    int shift = ctz32(f->bits);
+    uint32_t m = ntohl(key->mask) & f->bits;
+
+    if (key->offset != f->hdr_ofs || !m) {
+        return false;
+    }
+    put_be_n(value + f->ofs, f->len, (ntohl(key->value) & m) >> shift);
+    put_be_n(mask + f->ofs, f->len, m >> shift);
+    return true;
+}
 
 /* Refuses a set of a header we do not rewrite, naming it as ovs-dpctl
  * does ("set tunnel", "set mpls"). */
@@ -143,6 +218,14 @@ flower_translate_set(const struct nlattr *set, bool masked,
         if (nl_attr_get_size(field) != (masked ? 2 : 1) * key_len) {
             return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
                                   "malformed set");
+        }
+        if (f->bits) {
+            if (put_bit_field(f, value, masked ? value + key_len : NULL,
+                              hdr_val, hdr_mask, settable)) {
+                flags |= f->ip_csum ? TCA_CSUM_UPDATE_FLAG_IPV4HDR : 0;
+                l4 |= f->l4_csum;
+            }
+            continue;
         }
         memset(settable + f->ofs, 0xff, f->len);
         for (size_t j = 0; j < f->len; j++) {
@@ -256,6 +339,10 @@ flower_pedit_to_odp_actions(const struct flower_rule *rule,
                     continue;
                 }
                 key_len = f->key_len;
+                if (f->bits) {
+                    any |= get_bit_field(f, key, value, mask);
+                    continue;
+                }
                 for (size_t j = 0; j < f->len; j++) {
                     size_t hdr_ofs = f->hdr_ofs + j;
 

@@ -113,18 +113,18 @@ class ipv6(Layer):
     ethertype = 0x86dd
 
     def __init__(self, src='2001:db8::1', dst='2001:db8::2', hlim=64,
-                 proto=None, tc=0):
+                 proto=None, tc=0, fl=0):
         self.src = ipaddress.IPv6Address(src).packed
         self.dst = ipaddress.IPv6Address(dst).packed
-        self.hlim, self.p, self.tc = hlim, proto, tc
+        self.hlim, self.p, self.tc, self.fl = hlim, proto, tc, fl
 
     def pseudo(self, proto, length):
         return self.src + self.dst + struct.pack('!IxxxB', length, proto)
 
     def build(self, rest, prev, nxt):
         p = self.p if self.p is not None else nxt.proto
-        return (struct.pack('!IHBB', 6 << 28 | self.tc << 20, len(rest), p,
-                            self.hlim)
+        return (struct.pack('!IHBB', 6 << 28 | self.tc << 20 | self.fl,
+                            len(rest), p, self.hlim)
                 + self.src + self.dst + rest)
 
 

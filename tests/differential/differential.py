@@ -181,7 +181,7 @@ def gen_packet(rng):
         "vlans": [],
         "mpls": None,
         "frag": "no",
-        "nw_tos": rng.choice([0, 0x10, 0xb8]),
+        "nw_tos": rng.choice([0, 0x10, 0xb8, 0x03]),   # 0x03: ECN CE.
         "nw_ttl": rng.choice([5, 64, 255]),
         "nw_proto": rng.choice([6, 17, 1]),
         "tp_src": rng.choice(L4PORTS),
