@@ -215,7 +215,7 @@ decode_filter(const struct nlmsghdr *nlh, struct flower_rule *rule,
     return decode_options(tb[TCA_OPTIONS], rule->protocol, terse, rule);
 }
 
-/* Encoding.  A message stays below FLOWER_MSG_BUFSIZE (about 6.5 kB with
+/* Encoding.  A message stays below FLOWER_MSG_BUFSIZE (about 10 kB with
  * every key, FLOWER_MAX_ACTIONS actions, FLOWER_MAX_PEDIT_KEYS pedit keys
  * and the most Geneve TLVs in the match and in a tunnel set: test
  * tunnel_msg_size), so puts are unchecked. */

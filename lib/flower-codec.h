@@ -24,7 +24,7 @@ struct nlmsghdr;
 #define FLOWER_EGRESS_PARENT 0xfffffff3U
 
 /* Large enough for any request built here. */
-#define FLOWER_MSG_BUFSIZE 8192
+#define FLOWER_MSG_BUFSIZE 16384
 
 /* Builds an RTM_NEWTFILTER request for 'rule' into 'buf' (at least
  * FLOWER_MSG_BUFSIZE bytes).  'nlm_flags' is added to NLM_F_REQUEST |

@@ -17,7 +17,7 @@
 #include <stdint.h>
 #include <netinet/in.h>
 
-#define FLOWER_MAX_ACTIONS 16   /* Kernel limit TCA_ACT_MAX_PRIO is 32. */
+#define FLOWER_MAX_ACTIONS 32   /* The kernel's TCA_ACT_MAX_PRIO. */
 #define FLOWER_COOKIE_LEN 16    /* TC_COOKIE_MAX_SIZE; holds the OVS ufid. */
 #define FLOWER_GENEVE_OPTS_MAX 252  /* Geneve's 6-bit opt_len, in bytes. */
 

@@ -591,6 +591,36 @@ flower_translate_action_list(const struct nlattr *actions, size_t actions_len,
     return flower_add_action(rule, FLOWER_ACT_DROP, refusal) ? 0 : EOPNOTSUPP;
 }
 
+/* A flow may have at most this many datapath actions, those in
+ * check_pkt_len's branches included, as in OVS 3.1's provider (its
+ * TCA_ACT_MAX_NUM).  What TC adds to them (checksum fix-ups, the tunnel
+ * release, the skbedit before an internal port, a final drop) still fits
+ * in the rule's FLOWER_MAX_ACTIONS. */
+#define FLOWER_MAX_ODP_ACTIONS 16
+
+static size_t
+count_odp_actions(const struct nlattr *actions, size_t actions_len)
+{
+    const struct nlattr *nla;
+    size_t left, n = 0;
+
+    NL_ATTR_FOR_EACH (nla, left, actions, actions_len) {
+        n++;
+        if (nl_attr_type(nla) == OVS_ACTION_ATTR_CHECK_PKT_LEN) {
+            const struct nlattr *branch;
+            size_t branch_left;
+
+            NL_NESTED_FOR_EACH (branch, branch_left, nla) {
+                if (nl_attr_type(branch) != OVS_CHECK_PKT_LEN_ATTR_PKT_LEN) {
+                    n += count_odp_actions(nl_attr_get(branch),
+                                           nl_attr_get_size(branch));
+                }
+            }
+        }
+    }
+    return n;
+}
+
 /* Translates ODP 'actions' into rule actions.  Returns 0 or EOPNOTSUPP
  * with 'refusal'. */
 int
@@ -599,6 +629,17 @@ flower_translate_actions(const struct nlattr *actions, size_t actions_len,
                          struct flower_rule *rule,
                          struct offload_refusal_info *refusal)
 {
+    size_t n_odp = count_odp_actions(actions, actions_len);
+
+    if (n_odp > FLOWER_MAX_ODP_ACTIONS) {
+        char detail[64];
+
+        snprintf(detail, sizeof detail, "%"PRIuSIZE" datapath actions, "
+                 "at most %d", n_odp, FLOWER_MAX_ODP_ACTIONS);
+        return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_TOO_MANY,
+                              detail);
+    }
+
     rule->n_actions = 0;
     rule->n_pedit_keys = 0;
     memset(&rule->encap_geneve, 0, sizeof rule->encap_geneve);

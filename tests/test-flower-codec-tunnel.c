@@ -678,16 +678,16 @@ test_tunnel_msg_size(void)
         add_tlv(&r.mask.enc_geneve, 0xffff, 0xff, 1, 0xff, 0);
         add_tlv(&r.encap_geneve, i, i, 1, i, 1);
     }
-    for (i = 0; i < 14; i++) {
+    for (i = 0; i < FLOWER_MAX_ACTIONS - 2; i++) {
         set_tunnel(&r, i, true);
     }
     r.actions[0].tunnel.geneve = true;
     for (i = 0; i < FLOWER_MAX_PEDIT_KEYS; i++) {
         set_pedit_key(&r, i, TCA_PEDIT_KEY_EX_HDR_TYPE_IP4, 4 * i, 0, ~0U);
     }
-    set_pedit(&r, 14, 0, FLOWER_MAX_PEDIT_KEYS);
-    r.actions[15].type = FLOWER_ACT_REDIRECT;
-    r.actions[15].ifindex = 20;
+    set_pedit(&r, FLOWER_MAX_ACTIONS - 2, 0, FLOWER_MAX_PEDIT_KEYS);
+    r.actions[FLOWER_MAX_ACTIONS - 1].type = FLOWER_ACT_REDIRECT;
+    r.actions[FLOWER_MAX_ACTIONS - 1].ifindex = 20;
     r.n_actions = FLOWER_MAX_ACTIONS;
     r.has_cookie = true;
     nlh = encode(&r);
