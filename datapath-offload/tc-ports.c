@@ -19,17 +19,19 @@
 
 /* Returns true if TC rules on (and to) ports of netdev type 'type' are
  * ours: real devices, OVS internal ports, and the VXLAN, Geneve and GRE
- * tunnel devices (vxlan_sys_4789, genev_sys_6081, gre_sys) of the kernel
- * datapath, whose ingress sees decapsulated packets with their tunnel
- * metadata and whose egress encapsulates with the metadata act_tunnel_key
- * sets.  Other tunnels (ERSPAN, ip6gre, GTP-U, ...) need metadata that
- * flower or act_tunnel_key do not carry. */
+ * tunnel devices (vxlan_sys_4789, genev_sys_6081, gre_sys, and
+ * ip6gre_sys, an ip6gretap) of the kernel datapath, whose ingress sees
+ * decapsulated packets with their tunnel metadata and whose egress
+ * encapsulates with the metadata act_tunnel_key sets.  Other tunnels
+ * (ERSPAN, GTP-U, ...) need metadata that flower or act_tunnel_key do not
+ * carry. */
 bool
 tc_ports_type_supported(const char *type)
 {
     return (!strcmp(type, "system") || !strcmp(type, "tap")
             || !strcmp(type, "internal") || !strcmp(type, "vxlan")
-            || !strcmp(type, "geneve") || !strcmp(type, "gre"));
+            || !strcmp(type, "geneve") || !strcmp(type, "gre")
+            || !strcmp(type, "ip6gre"));
 }
 
 /* Returns true if the rules for packets that come in on 'netdev' belong on
