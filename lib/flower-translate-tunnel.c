@@ -283,7 +283,11 @@ flower_translate_set_tunnel(const struct nlattr *tun_attr,
         return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
                               "set tunnel gbp flags");
     }
-    if (tnl.flags & FLOW_TNL_F_OAM || tnl.tp_src || tnl.erspan_ver
+    /* 'tp_src' is left out: Linux's VXLAN and Geneve devices choose the
+     * source port by hashing the packet, whatever the metadata says, so
+     * the datapath ignores it too.  OVS leaves the one a packet came in
+     * with when it forwards from one tunnel to another. */
+    if (tnl.flags & FLOW_TNL_F_OAM || tnl.erspan_ver
         || tnl.gtpu_flags || tnl.gtpu_msgtype) {
         return offload_refuse(refusal, OFFLOAD_REFUSAL_ACTION_UNSUPPORTED,
                               "set tunnel field");
