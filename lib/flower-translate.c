@@ -326,6 +326,15 @@ translate_ct(const struct flow *key, struct flow *mask,
                               "ct_state nat");
     }
     mask->ct_state = 0;
+    /* Flower refuses a state with a bit set but not +trk (Linux's
+     * fl_validate_ct_state()), as OpenFlow's ct_state=+est makes.  Each
+     * such bit implies +trk, so matching +trk too matches the same
+     * packets, as OVS 3.1's provider does. */
+    if (rule->key.ct_state
+        && !(rule->mask.ct_state & TCA_FLOWER_KEY_CT_FLAGS_TRACKED)) {
+        rule->key.ct_state |= TCA_FLOWER_KEY_CT_FLAGS_TRACKED;
+        rule->mask.ct_state |= TCA_FLOWER_KEY_CT_FLAGS_TRACKED;
+    }
 
     rule->key.ct_zone = key->ct_zone;
     rule->mask.ct_zone = mask->ct_zone;
