@@ -269,7 +269,14 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
     flow->slot = slot;
     flow->l2_len = tc_rule_l2_len(&rule);
     flow->sample_group = sample_group;
-    offload_explain_forget(ufid);
+    if (offload_explain_forget(ufid)) {
+        /* TC refused this flow before, so the datapath may hold it: a
+         * revalidator changed its actions to ones TC can do, and
+         * dpif-netlink deletes the datapath's copy next, dropping its
+         * counters.  The rule counts on from them, so that the
+         * revalidator's stats do not go backwards. */
+        tc_datapath_flow_stats(ufid, &flow->base);
+    }
     if (stats) {
         memset(stats, 0, sizeof *stats);
     }

@@ -87,17 +87,20 @@ offload_explain_refused(const ovs_u128 *ufid, const char *port,
     ovs_mutex_unlock(&mutex);
 }
 
-void
+bool
 offload_explain_forget(const ovs_u128 *ufid)
 {
     struct refusal_record *r;
+    bool found;
 
     ovs_mutex_lock(&mutex);
     r = record_find(ufid);
-    if (r) {
+    found = r != NULL;
+    if (found) {
         record_remove(r);
     }
     ovs_mutex_unlock(&mutex);
+    return found;
 }
 
 /* Per-port tallies for offload/show. */

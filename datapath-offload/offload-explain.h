@@ -10,12 +10,16 @@
 #ifndef OFFLOAD_EXPLAIN_H
 #define OFFLOAD_EXPLAIN_H 1
 
+#include <stdbool.h>
+
 #include "offload-refusal.h"
 #include "openvswitch/types.h"
 
 void offload_explain_init(void);
 void offload_explain_refused(const ovs_u128 *ufid, const char *port,
                              const struct offload_refusal_info *);
-void offload_explain_forget(const ovs_u128 *ufid);
+/* Forgets the refusal of 'ufid', if any.  Returns true if there was one:
+ * TC refused the flow's last put, so the datapath may hold it. */
+bool offload_explain_forget(const ovs_u128 *ufid);
 
 #endif /* offload-explain.h */

@@ -6,9 +6,11 @@
 
 #include <errno.h>
 #include <net/if.h>
+#include <string.h>
 
 #include "dpif.h"
 #include "netlink.h"
+#include "netlink-protocol.h"
 #include "netlink-socket.h"
 #include "odp-netlink.h"
 #include "openvswitch/hmap.h"
@@ -16,6 +18,7 @@
 #include "openvswitch/thread.h"
 #include "openvswitch/vlog.h"
 #include "ovs-atomic.h"
+#include "unaligned.h"
 #include "util.h"
 #include "ufid-hash.h"
 #include "uuid.h"
@@ -119,10 +122,11 @@ tc_moved_take(const ovs_u128 *ufid, struct dpif_flow_stats *stats)
     return m != NULL;
 }
 
-/* Asks the kernel datapath whether it has the flow 'ufid'.  When it cannot
- * tell, says yes: then OVS deletes the flow there, as it would have. */
-bool
-tc_moved_in_datapath(const ovs_u128 *ufid)
+/* Asks the kernel datapath for its flow 'ufid'.  Returns 0 and, if
+ * 'replyp' is nonnull, the reply in '*replyp' (the caller frees it), or an
+ * errno value: ENOENT if the datapath has no such flow. */
+static int
+datapath_flow_get(const ovs_u128 *ufid, struct ofpbuf **replyp)
 {
     /* dpif-netlink names the datapath of type "system" so. */
     unsigned int dp_ifindex = if_nametoindex("ovs-system");
@@ -131,8 +135,12 @@ tc_moved_in_datapath(const ovs_u128 *ufid)
     int family = 0;             /* nl_lookup_genl_family() fills in 0. */
     int error;
 
-    if (!dp_ifindex || nl_lookup_genl_family(OVS_FLOW_FAMILY, &family)) {
-        return true;
+    if (!dp_ifindex) {
+        return ENODEV;
+    }
+    error = nl_lookup_genl_family(OVS_FLOW_FAMILY, &family);
+    if (error) {
+        return error;
     }
     request = ofpbuf_new(128);
     nl_msg_put_genlmsghdr(request, 0, family, NLM_F_REQUEST,
@@ -143,10 +151,61 @@ tc_moved_in_datapath(const ovs_u128 *ufid)
     nl_msg_put_u32(request, OVS_FLOW_ATTR_UFID_FLAGS,
                    OVS_UFID_F_OMIT_KEY | OVS_UFID_F_OMIT_MASK
                    | OVS_UFID_F_OMIT_ACTIONS);
-    error = nl_transact(NETLINK_GENERIC, request, NULL);
+    error = nl_transact(NETLINK_GENERIC, request, replyp);
     ofpbuf_delete(request);
     VLOG_DBG("datapath flow "UUID_FMT": %s",
              UUID_ARGS((struct uuid *) ufid), error ? ovs_strerror(error)
                                                   : "present");
-    return error != ENOENT;
+    return error;
+}
+
+/* Asks the kernel datapath whether it has the flow 'ufid'.  When it cannot
+ * tell, says yes: then OVS deletes the flow there, as it would have. */
+bool
+tc_moved_in_datapath(const ovs_u128 *ufid)
+{
+    return datapath_flow_get(ufid, NULL) != ENOENT;
+}
+
+/* Stores in 'stats' what the kernel datapath's flow 'ufid' has counted, as
+ * dpif-netlink reads them.  Returns false, leaving 'stats' alone, if the
+ * datapath has no such flow or cannot say. */
+bool
+tc_datapath_flow_stats(const ovs_u128 *ufid, struct dpif_flow_stats *stats)
+{
+    static const struct nl_policy policy[] = {
+        [OVS_FLOW_ATTR_STATS] = { .type = NL_A_UNSPEC, .optional = true,
+                                  .min_len = sizeof(struct ovs_flow_stats) },
+        [OVS_FLOW_ATTR_TCP_FLAGS] = { .type = NL_A_U8, .optional = true },
+        [OVS_FLOW_ATTR_USED] = { .type = NL_A_U64, .optional = true },
+    };
+    struct nlattr *a[ARRAY_SIZE(policy)];
+    struct ofpbuf *reply;
+    struct ofpbuf b;
+
+    if (datapath_flow_get(ufid, &reply)) {
+        return false;
+    }
+    b = ofpbuf_const_initializer(reply->data, reply->size);
+    if (!ofpbuf_try_pull(&b, NLMSG_HDRLEN + GENL_HDRLEN)
+        || !ofpbuf_try_pull(&b, sizeof(struct ovs_header))
+        || !nl_policy_parse(&b, 0, policy, a, ARRAY_SIZE(policy))) {
+        ofpbuf_delete(reply);
+        return false;
+    }
+    memset(stats, 0, sizeof *stats);
+    if (a[OVS_FLOW_ATTR_STATS]) {
+        const struct ovs_flow_stats *s = nl_attr_get(a[OVS_FLOW_ATTR_STATS]);
+
+        stats->n_packets = get_32aligned_u64(&s->n_packets);
+        stats->n_bytes = get_32aligned_u64(&s->n_bytes);
+    }
+    if (a[OVS_FLOW_ATTR_TCP_FLAGS]) {
+        stats->tcp_flags = nl_attr_get_u8(a[OVS_FLOW_ATTR_TCP_FLAGS]);
+    }
+    if (a[OVS_FLOW_ATTR_USED]) {
+        stats->used = nl_attr_get_u64(a[OVS_FLOW_ATTR_USED]);
+    }
+    ofpbuf_delete(reply);
+    return true;
 }

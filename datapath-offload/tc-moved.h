@@ -28,4 +28,10 @@ void tc_moved_set_stats(const ovs_u128 *ufid,
 bool tc_moved_take(const ovs_u128 *ufid, struct dpif_flow_stats *);
 bool tc_moved_in_datapath(const ovs_u128 *ufid);
 
+/* The other way: a flow that the datapath held, because TC refused it, can
+ * move into TC when a revalidator changes its actions.  dpif-netlink then
+ * deletes the datapath's copy without its stats, so the TC rule counts on
+ * from them (see flow_put). */
+bool tc_datapath_flow_stats(const ovs_u128 *ufid, struct dpif_flow_stats *);
+
 #endif /* tc-moved.h */
