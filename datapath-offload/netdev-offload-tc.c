@@ -288,7 +288,7 @@ out:
             tc_moved_add(ufid);
         }
     } else {
-        tc_moved_take(ufid, NULL);
+        tc_moved_take(ufid, NULL, NULL);
     }
     ovs_mutex_unlock(&tc_flow_map_mutex);
     netdev_close(old_netdev);
@@ -354,6 +354,7 @@ netdev_tc_flow_del(struct netdev *netdev OVS_UNUSED, const ovs_u128 *ufid,
     struct dpif_flow_stats final;
     struct tc_flow *flow;
     bool moved = false;
+    bool seen = false;
     int error;
 
     /* OVS asks each port in turn until one knows the flow; the port the
@@ -365,7 +366,7 @@ netdev_tc_flow_del(struct netdev *netdev OVS_UNUSED, const ovs_u128 *ufid,
         /* A flow that stayed in the datapath is being deleted. */
         offload_explain_forget(ufid);
         error = ENOENT;
-        moved = tc_moved_take(ufid, &final);
+        moved = tc_moved_take(ufid, &final, &seen);
     } else {
         /* If dpif-netlink is taking it out of TC for the datapath, keep its
          * final stats. */
@@ -388,7 +389,26 @@ netdev_tc_flow_del(struct netdev *netdev OVS_UNUSED, const ovs_u128 *ufid,
     }
     ovs_mutex_unlock(&tc_flow_map_mutex);
     netdev_close(port);
-    if (moved && !tc_moved_in_datapath(ufid)) {
+    if (moved && !seen) {
+        /* OVS has yet to see the datapath's copy (see tc-moved.h). */
+        struct dpif_flow_stats copy;
+        int copy_error = tc_datapath_flow_delete(ufid, &copy);
+
+        if (!copy_error || copy_error == ENOENT) {
+            if (copy_error) {
+                COVERAGE_INC(offload_tc_moved_lost);
+            } else {
+                final.n_packets += copy.n_packets;
+                final.n_bytes += copy.n_bytes;
+                final.used = MAX(final.used, copy.used);
+                final.tcp_flags |= copy.tcp_flags;
+            }
+            if (stats) {
+                *stats = final;
+            }
+            error = 0;
+        }
+    } else if (moved && !tc_moved_in_datapath(ufid)) {
         /* It left TC, and the datapath refused it (see tc-moved.h). */
         COVERAGE_INC(offload_tc_moved_lost);
         if (stats) {
@@ -527,6 +547,7 @@ struct tc_flow_dump {
     struct tc_transport *t OVS_GUARDED;     /* Null once the dump is over. */
     struct tc_rule_array array OVS_GUARDED; /* The current batch. */
     size_t next OVS_GUARDED;                /* Next rule of the batch. */
+    uint64_t number;            /* tc_moved_dump_start()'s, if terse. */
 };
 
 static void
@@ -555,6 +576,10 @@ netdev_tc_flow_dump_create(struct netdev *netdev,
 
     dump->up.netdev = netdev_ref(netdev);
     dump->up.terse = terse;
+    if (terse) {
+        /* Only revalidators dump tersely. */
+        dump->number = tc_moved_dump_start();
+    }
     ovs_mutex_init(&dump->mutex);
     ovs_mutex_lock(&dump->mutex);
     dump->array.terse = terse;
@@ -586,6 +611,9 @@ netdev_tc_flow_dump_destroy(struct netdev_flow_dump *dump_)
     tc_rule_array_destroy(&dump->array);
     ovs_mutex_unlock(&dump->mutex);
     ovs_mutex_destroy(&dump->mutex);
+    if (dump->number) {
+        tc_moved_dump_end(dump->number);
+    }
     netdev_close(dump->up.netdev);
     free(dump);
     return 0;

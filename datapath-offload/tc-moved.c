@@ -29,7 +29,15 @@ struct moved_flow {
     struct hmap_node node;
     ovs_u128 ufid;
     struct dpif_flow_stats stats;   /* Its TC rule's, when it was deleted. */
+    uint64_t dumps_started;         /* 'dumps_started' then. */
 };
+
+/* Revalidator dumps, numbered from 1 as they start; 'dump_ended' is the
+ * highest number of one that has ended.  A dump that starts after a flow
+ * left TC shows OVS the datapath's copy, and once it has ended, OVS counts
+ * from that copy's counters. */
+static atomic_uint64_t dumps_started = ATOMIC_VAR_INIT(0);
+static atomic_uint64_t dump_ended = ATOMIC_VAR_INIT(0);
 
 static struct ovs_mutex moved_mutex = OVS_MUTEX_INITIALIZER;
 static struct hmap moved OVS_GUARDED_BY(moved_mutex)
@@ -91,14 +99,38 @@ tc_moved_set_stats(const ovs_u128 *ufid, const struct dpif_flow_stats *stats)
     m = moved_find(ufid);
     if (m) {
         m->stats = *stats;
+        atomic_read_relaxed(&dumps_started, &m->dumps_started);
     }
     ovs_mutex_unlock(&moved_mutex);
 }
 
+uint64_t
+tc_moved_dump_start(void)
+{
+    uint64_t n;
+
+    atomic_add(&dumps_started, 1, &n);
+    return n + 1;
+}
+
+void
+tc_moved_dump_end(uint64_t number)
+{
+    uint64_t ended;
+
+    atomic_read(&dump_ended, &ended);
+    while (ended < number
+           && !atomic_compare_exchange_weak(&dump_ended, &ended, number)) {
+        continue;
+    }
+}
+
 /* Forgets 'ufid'.  Returns true if it had left TC, and then stores in
- * 'stats', if nonnull, what its TC rule had counted. */
+ * 'stats', if nonnull, what its TC rule had counted, and in '*seen' whether
+ * a revalidator dump has shown OVS the datapath's copy since. */
 bool
-tc_moved_take(const ovs_u128 *ufid, struct dpif_flow_stats *stats)
+tc_moved_take(const ovs_u128 *ufid, struct dpif_flow_stats *stats,
+              bool *seen)
 {
     struct moved_flow *m;
 
@@ -116,17 +148,25 @@ tc_moved_take(const ovs_u128 *ufid, struct dpif_flow_stats *stats)
         if (stats) {
             *stats = m->stats;
         }
+        if (seen) {
+            uint64_t ended;
+
+            atomic_read(&dump_ended, &ended);
+            *seen = ended > m->dumps_started;
+        }
         free(m);
     }
     ovs_mutex_unlock(&moved_mutex);
     return m != NULL;
 }
 
-/* Asks the kernel datapath for its flow 'ufid'.  Returns 0 and, if
- * 'replyp' is nonnull, the reply in '*replyp' (the caller frees it), or an
- * errno value: ENOENT if the datapath has no such flow. */
+/* Sends the kernel datapath 'cmd' (OVS_FLOW_CMD_GET or _DEL) for its flow
+ * 'ufid'.  Returns 0 and, if 'replyp' is nonnull, the flow as the reply
+ * gives it in '*replyp' (the caller frees it), or an errno value: ENOENT if
+ * the datapath has no such flow. */
 static int
-datapath_flow_get(const ovs_u128 *ufid, struct ofpbuf **replyp)
+datapath_flow_transact(uint8_t cmd, const ovs_u128 *ufid,
+                       struct ofpbuf **replyp)
 {
     /* dpif-netlink names the datapath of type "system" so. */
     unsigned int dp_ifindex = if_nametoindex("ovs-system");
@@ -143,8 +183,9 @@ datapath_flow_get(const ovs_u128 *ufid, struct ofpbuf **replyp)
         return error;
     }
     request = ofpbuf_new(128);
-    nl_msg_put_genlmsghdr(request, 0, family, NLM_F_REQUEST,
-                          OVS_FLOW_CMD_GET, OVS_FLOW_VERSION);
+    nl_msg_put_genlmsghdr(request, 0, family,
+                          NLM_F_REQUEST | (replyp ? NLM_F_ECHO : 0),
+                          cmd, OVS_FLOW_VERSION);
     header = ofpbuf_put_zeros(request, sizeof *header);
     header->dp_ifindex = dp_ifindex;
     nl_msg_put_u128(request, OVS_FLOW_ATTR_UFID, *ufid);
@@ -153,9 +194,10 @@ datapath_flow_get(const ovs_u128 *ufid, struct ofpbuf **replyp)
                    | OVS_UFID_F_OMIT_ACTIONS);
     error = nl_transact(NETLINK_GENERIC, request, replyp);
     ofpbuf_delete(request);
-    VLOG_DBG("datapath flow "UUID_FMT": %s",
-             UUID_ARGS((struct uuid *) ufid), error ? ovs_strerror(error)
-                                                  : "present");
+    VLOG_DBG("datapath flow "UUID_FMT" (%s): %s",
+             UUID_ARGS((struct uuid *) ufid),
+             cmd == OVS_FLOW_CMD_DEL ? "delete" : "get",
+             error ? ovs_strerror(error) : "present");
     return error;
 }
 
@@ -164,14 +206,15 @@ datapath_flow_get(const ovs_u128 *ufid, struct ofpbuf **replyp)
 bool
 tc_moved_in_datapath(const ovs_u128 *ufid)
 {
-    return datapath_flow_get(ufid, NULL) != ENOENT;
+    return datapath_flow_transact(OVS_FLOW_CMD_GET, ufid, NULL) != ENOENT;
 }
 
-/* Stores in 'stats' what the kernel datapath's flow 'ufid' has counted, as
- * dpif-netlink reads them.  Returns false, leaving 'stats' alone, if the
- * datapath has no such flow or cannot say. */
-bool
-tc_datapath_flow_stats(const ovs_u128 *ufid, struct dpif_flow_stats *stats)
+/* Sends 'cmd' for the kernel datapath's flow 'ufid' and stores in 'stats'
+ * what it has counted, as dpif-netlink reads them.  Returns 0, or an errno
+ * value (ENOENT: no such flow), leaving 'stats' alone. */
+static int
+datapath_flow_stats(uint8_t cmd, const ovs_u128 *ufid,
+                    struct dpif_flow_stats *stats)
 {
     static const struct nl_policy policy[] = {
         [OVS_FLOW_ATTR_STATS] = { .type = NL_A_UNSPEC, .optional = true,
@@ -182,16 +225,18 @@ tc_datapath_flow_stats(const ovs_u128 *ufid, struct dpif_flow_stats *stats)
     struct nlattr *a[ARRAY_SIZE(policy)];
     struct ofpbuf *reply;
     struct ofpbuf b;
+    int error;
 
-    if (datapath_flow_get(ufid, &reply)) {
-        return false;
+    error = datapath_flow_transact(cmd, ufid, &reply);
+    if (error) {
+        return error;
     }
     b = ofpbuf_const_initializer(reply->data, reply->size);
     if (!ofpbuf_try_pull(&b, NLMSG_HDRLEN + GENL_HDRLEN)
         || !ofpbuf_try_pull(&b, sizeof(struct ovs_header))
         || !nl_policy_parse(&b, 0, policy, a, ARRAY_SIZE(policy))) {
         ofpbuf_delete(reply);
-        return false;
+        return EPROTO;
     }
     memset(stats, 0, sizeof *stats);
     if (a[OVS_FLOW_ATTR_STATS]) {
@@ -207,5 +252,22 @@ tc_datapath_flow_stats(const ovs_u128 *ufid, struct dpif_flow_stats *stats)
         stats->used = nl_attr_get_u64(a[OVS_FLOW_ATTR_USED]);
     }
     ofpbuf_delete(reply);
-    return true;
+    return 0;
+}
+
+/* Stores in 'stats' what the kernel datapath's flow 'ufid' has counted.
+ * Returns false, leaving 'stats' alone, if the datapath has no such flow
+ * or cannot say. */
+bool
+tc_datapath_flow_stats(const ovs_u128 *ufid, struct dpif_flow_stats *stats)
+{
+    return !datapath_flow_stats(OVS_FLOW_CMD_GET, ufid, stats);
+}
+
+/* Deletes the kernel datapath's flow 'ufid' and stores what it had counted
+ * in 'stats'.  Returns 0 or an errno value: ENOENT if there was none. */
+int
+tc_datapath_flow_delete(const ovs_u128 *ufid, struct dpif_flow_stats *stats)
+{
+    return datapath_flow_stats(OVS_FLOW_CMD_DEL, ufid, stats);
 }

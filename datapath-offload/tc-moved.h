@@ -25,7 +25,8 @@ void tc_moved_add(const ovs_u128 *ufid);
 bool tc_moved_is(const ovs_u128 *ufid);
 void tc_moved_set_stats(const ovs_u128 *ufid,
                         const struct dpif_flow_stats *);
-bool tc_moved_take(const ovs_u128 *ufid, struct dpif_flow_stats *);
+bool tc_moved_take(const ovs_u128 *ufid, struct dpif_flow_stats *,
+                   bool *seen);
 bool tc_moved_in_datapath(const ovs_u128 *ufid);
 
 /* The other way: a flow that the datapath held, because TC refused it, can
@@ -33,5 +34,15 @@ bool tc_moved_in_datapath(const ovs_u128 *ufid);
  * deletes the datapath's copy without its stats, so the TC rule counts on
  * from them (see flow_put). */
 bool tc_datapath_flow_stats(const ovs_u128 *ufid, struct dpif_flow_stats *);
+
+/* Until a revalidator dump has shown OVS the datapath's copy of a flow that
+ * left TC, OVS counts from the TC rule's final stats, and the copy's
+ * counters start from zero: deleting the copy then would report fewer
+ * packets than OVS has counted, which OVS subtracts without a check.  So
+ * flow_del deletes such a copy itself (tc_datapath_flow_delete()) and
+ * reports both.  The provider numbers its revalidator dumps for that. */
+int tc_datapath_flow_delete(const ovs_u128 *ufid, struct dpif_flow_stats *);
+uint64_t tc_moved_dump_start(void);
+void tc_moved_dump_end(uint64_t number);
 
 #endif /* tc-moved.h */
