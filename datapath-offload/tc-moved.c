@@ -70,6 +70,7 @@ tc_moved_add(const ovs_u128 *ufid)
 
         m->ufid = *ufid;
         memset(&m->stats, 0, sizeof m->stats);
+        atomic_read_relaxed(&dumps_started, &m->dumps_started);
         hmap_insert(&moved, &m->node, ufid_hash(ufid));
         atomic_count_inc(&n_moved);
     }
