@@ -34,6 +34,7 @@ noinst_LTLIBRARIES += lib/libovsoffload.la
 lib_libovsoffload_la_SOURCES = \
 	lib/flower-translate.c \
 	lib/flower-translate-actions.c \
+	lib/flower-translate-ct.c \
 	lib/flower-translate-set.c \
 	lib/flower-translate-tunnel.c \
 	lib/flower-translate-mpls.c \

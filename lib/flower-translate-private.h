@@ -2,8 +2,9 @@
  * Internals shared by the files of the translation (flower-translate.h):
  * flower-translate.c (the match), flower-translate-actions.c (the action
  * list), flower-translate-set.c (header rewrites as act_pedit),
- * flower-translate-tunnel.c (tunnel metadata and set tunnel) and
- * flower-translate-mpls.c (MPLS).  Not for use outside the translation.
+ * flower-translate-tunnel.c (tunnel metadata and set tunnel),
+ * flower-translate-ct.c (the ct action) and flower-translate-mpls.c
+ * (MPLS).  Not for use outside the translation.
  */
 #ifndef FLOWER_TRANSLATE_PRIVATE_H
 #define FLOWER_TRANSLATE_PRIVATE_H 1
@@ -65,6 +66,11 @@ int flower_translate_set_tunnel(const struct nlattr *tunnel,
 void flower_tunnel_set_to_odp_action(const struct flower_rule *,
                                      const struct flower_action *,
                                      struct ofpbuf *);
+
+/* ct (flower-translate-ct.c). */
+int flower_translate_ct(const struct nlattr *ct, struct flower_rule *,
+                        struct offload_refusal_info *);
+void flower_ct_to_odp_action(const struct flower_ct *, struct ofpbuf *);
 
 /* MPLS (flower-translate-mpls.c).  act_mpls refuses to push or set the
  * "implicit null" label (RFC 3032), which never appears in a packet. */
