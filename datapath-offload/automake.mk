@@ -5,6 +5,8 @@ DATAPATH_OFFLOAD_SOURCES = \
 	datapath-offload/netdev-offload-tc.c \
 	datapath-offload/offload-explain.c \
 	datapath-offload/offload-explain.h \
+	datapath-offload/tc-flow-dump.c \
+	datapath-offload/tc-flow-dump.h \
 	datapath-offload/tc-flow-map.c \
 	datapath-offload/tc-flow-map.h \
 	datapath-offload/tc-meters.c \
