@@ -92,7 +92,8 @@ check-local: tests/atconfig tests/atlocal $(TESTSUITE) $(check_PROGRAMS)
 # tests, RECHECK=yes runs the tests that failed once more; the output
 # names them (tests/vm/run-suite.sh).
 check-vm: all tests/atconfig tests/atlocal $(SYSTEM_TC_TESTSUITE)
-	rm -rf tests/vm-results && mkdir -p tests/vm-results
+	mkdir -p tests/vm-results && rm -rf tests/vm-results/.vm \
+	  tests/vm-results/$$(basename '$(SYSTEM_TC_TESTSUITE)')*
 	VM_TIMEOUT=$${VM_TIMEOUT:-3600} \
 	VM_RESULTS_DIR=$(abs_top_builddir)/tests/vm-results \
 	RECHECK='$(RECHECK)' VM_ENV=RECHECK \
@@ -106,7 +107,8 @@ N = 1000
 SEED = 1
 DIFF_BATCH = 16
 check-differential: all tests/atconfig tests/atlocal $(SYSTEM_TC_TESTSUITE)
-	rm -rf tests/vm-results && mkdir -p tests/vm-results
+	mkdir -p tests/vm-results && rm -rf tests/vm-results/.vm \
+	  tests/vm-results/$$(basename '$(SYSTEM_TC_TESTSUITE)')*
 	VM_RESULTS_DIR=$(abs_top_builddir)/tests/vm-results \
 	VM_TIMEOUT=$$(( 1200 + $(N) * 3 )) \
 	RECHECK='$(RECHECK)' VM_ENV=RECHECK \
@@ -149,7 +151,8 @@ $(OVS_TEST_HELPERS):
 	ln -sf '$(OVS_SRCDIR)/$@' $@
 check-vm-upstream: all tests/atconfig tests/atlocal $(SYSTEM_UPSTREAM_TESTSUITE) \
 		$(OVS_TEST_HELPERS)
-	rm -rf tests/vm-results && mkdir -p tests/vm-results
+	mkdir -p tests/vm-results && rm -rf tests/vm-results/.vm \
+	  tests/vm-results/$$(basename '$(SYSTEM_UPSTREAM_TESTSUITE)')*
 	VM_RESULTS_DIR=$(abs_top_builddir)/tests/vm-results \
 	RECHECK='$(RECHECK)' VM_ENV=RECHECK \
 	  $(srcdir)/tests/vm/vm-run.sh $(srcdir)/tests/vm/run-suite.sh \
@@ -165,7 +168,8 @@ $(SYSTEM_TRAFFIC_TESTSUITE): tests/package.m4 $(SYSTEM_TRAFFIC_TESTSUITE_AT)
 # without offload.
 check-vm-traffic: all tests/atconfig tests/atlocal $(SYSTEM_TRAFFIC_TESTSUITE) \
 		$(OVS_TEST_HELPERS)
-	rm -rf tests/vm-results && mkdir -p tests/vm-results
+	mkdir -p tests/vm-results && rm -rf tests/vm-results/.vm \
+	  tests/vm-results/$$(basename '$(SYSTEM_TRAFFIC_TESTSUITE)')*
 	VM_TIMEOUT=$${VM_TIMEOUT:-7200} \
 	VM_RESULTS_DIR=$(abs_top_builddir)/tests/vm-results \
 	RECHECK='$(RECHECK)' VM_ENV=RECHECK \

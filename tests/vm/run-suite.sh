@@ -17,7 +17,7 @@ dir=tests/$name.dir
 # with what it printed (the lines of the log from that check on, before
 # the captured daemon logs).
 summarize() {
-    for log in "$dir"/[0-9]*/testsuite.log; do
+    for log in "$dir"/[0-9]*/"$name".log; do
         [ -f "$log" ] || continue
         at=$(sed -n 's/.*: FAILED (\(.*\))$/\1/p' "$log" | tail -1)
         echo "--- FAILED $(grep -m1 '^[0-9]*\. .*: testing ' "$log")"
