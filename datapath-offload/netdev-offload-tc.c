@@ -230,6 +230,13 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
             /* The rule keeps the reference translation took. */
             tc_sample_unref(flow->sample_group);
             flow->sample_group = sample_group;
+        } else if (error == ENODEV) {
+            /* As below: OVS then deletes the rule, which went with the
+             * device, and gives the datapath the flow. */
+            offload_refusal_set(&refusal, OFFLOAD_REFUSAL_KERNEL,
+                                "no such device");
+            log_refusal(netdev, ufid, &refusal);
+            error = EOPNOTSUPP;
         }
         goto out;
     }
@@ -261,6 +268,9 @@ netdev_tc_flow_put(struct netdev *netdev, struct match *match,
         if (error == EEXIST) {
             /* TC_PRIO_SLOTS flows have this very rule.  EEXIST would tell
              * OVS that this one is installed: let the datapath have it. */
+            error = EOPNOTSUPP;
+        } else if (error == ENODEV) {
+            /* The device went away after OVS read its ifindex, as above. */
             error = EOPNOTSUPP;
         }
         goto out;
